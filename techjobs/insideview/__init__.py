@@ -1,0 +1,3 @@
+from .client import ApiError, InsideViewClient, JobStatus
+
+__all__ = ["ApiError", "InsideViewClient", "JobStatus"]

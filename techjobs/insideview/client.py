@@ -1,0 +1,182 @@
+"""The only code that speaks HTTP to the InsideView API."""
+
+import logging
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+
+from .formats import MalformedResponse, decode, parse_expiry
+
+logger = logging.getLogger(__name__)
+
+JOB_PATH = "/api/v1/company/techProfile/job"
+
+# Answers that mean the request itself was refused; sending it again can't help.
+PERMANENT_STATUSES = {400, 403, 404, 405, 415}
+
+
+class ApiError(Exception):
+    """A failed API call.
+
+    `permanent` is true when retrying the same request can't succeed;
+    `retry_after` is the delay in seconds the API asked for, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error_number: str = "",
+        permanent: bool = False,
+        retry_after: float | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error_number = error_number
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+    def __str__(self):
+        prefix = f"{self.error_number}: " if self.error_number else ""
+        return f"{prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    job_id: str
+    status: str
+    total_processed: int | None
+
+
+class InsideViewClient:
+    """Calls the API on behalf of one team's credential.
+
+    The access token is fetched on first use and cached, encrypted, on the
+    credential; a 401 fetches a new token once and repeats the call.
+    """
+
+    def __init__(self, credential, *, session: requests.Session | None = None):
+        self.credential = credential
+        self.session = session or requests.Session()
+        self.timeout = (settings.INSIDEVIEW_CONNECT_TIMEOUT, settings.INSIDEVIEW_READ_TIMEOUT)
+
+    def fetch_token(self) -> str:
+        url = f"{settings.INSIDEVIEW_AUTH_URL}/Auth/login/v1/token.json"
+        params = {
+            "clientId": self.credential.client_id,
+            "clientSecret": self.credential.client_secret,
+            "grantType": "cred",
+        }
+        response = self._send("POST", url, params=params, headers={"Accept": "application/json"})
+        details = decode(response).get("accessTokenDetails") or {}
+        token = details.get("accessToken")
+        if not token:
+            raise ApiError("The token endpoint answered without an access token.")
+        self.credential.store_access_token(token, parse_expiry(details.get("expirationTime")))
+        return token
+
+    def submit(self, ids: list[str], webhook_url: str) -> JobStatus:
+        response = self._call(
+            "POST",
+            JOB_PATH,
+            params={"webhook": webhook_url},
+            data=",".join(ids).encode(),
+            headers={"Content-Type": "text/plain"},
+        )
+        return self._job_status(response)
+
+    def status(self, job_id: str) -> JobStatus:
+        return self._job_status(self._call("GET", f"{JOB_PATH}/{job_id}"))
+
+    def cancel(self, job_id: str) -> JobStatus:
+        return self._job_status(self._call("DELETE", f"{JOB_PATH}/{job_id}"))
+
+    def results(self, job_id: str) -> bytes:
+        """Return the results file, whether the API sends it directly or links it."""
+        response = self._call("GET", f"{JOB_PATH}/{job_id}/results")
+        content_type = response.headers.get("Content-Type", "")
+        if "csv" in content_type or "octet-stream" in content_type:
+            return response.content
+        descriptor = decode(response)
+        url = descriptor.get("resultsUrl")
+        if not url:
+            raise ApiError("The results answer has neither a file nor a resultsUrl.")
+        download = self._send("GET", url)
+        return download.content
+
+    def ping(self) -> None:
+        """Raise ApiError unless the API host answers at all."""
+        response = self._send("GET", f"{settings.INSIDEVIEW_API_URL}/", check=False)
+        if response.status_code >= 500:
+            raise ApiError(f"The API answered HTTP {response.status_code}.")
+
+    def _call(self, method: str, path: str, *, headers=None, **kwargs) -> requests.Response:
+        url = f"{settings.INSIDEVIEW_API_URL}{path}"
+        token = self.credential.cached_access_token() or self.fetch_token()
+        all_headers = {"Accept": "application/json", **(headers or {})}
+        try:
+            return self._send(method, url, headers={**all_headers, "accessToken": token}, **kwargs)
+        except ApiError as exc:
+            if exc.status != 401:
+                raise
+        self.credential.forget_access_token()
+        token = self.fetch_token()
+        try:
+            return self._send(method, url, headers={**all_headers, "accessToken": token}, **kwargs)
+        except ApiError as exc:
+            if exc.status == 401:
+                exc.permanent = True
+                exc.message = f"Credentials rejected: {exc.message}"
+            raise
+
+    def _send(self, method: str, url: str, *, check: bool = True, **kwargs) -> requests.Response:
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.Timeout:
+            raise ApiError(f"The API did not answer {method} {_path(url)} in time.") from None
+        except requests.RequestException as exc:
+            raise ApiError(
+                f"Could not reach the API for {method} {_path(url)}: {type(exc).__name__}."
+            ) from None
+        if check and response.status_code >= 400:
+            raise _error_from(response, method, url)
+        return response
+
+    def _job_status(self, response: requests.Response) -> JobStatus:
+        try:
+            data = decode(response)
+            total = data.get("totalProcessed")
+            return JobStatus(
+                job_id=str(data["jobId"]),
+                status=str(data["status"]),
+                total_processed=int(total) if total not in (None, "") else None,
+            )
+        except (KeyError, ValueError, MalformedResponse) as exc:
+            raise ApiError(f"Unexpected job status answer from the API: {exc}") from None
+
+
+def _path(url: str) -> str:
+    return requests.utils.urlparse(url).path
+
+
+def _error_from(response: requests.Response, method: str, url: str) -> ApiError:
+    try:
+        body = decode(response)
+    except MalformedResponse:
+        body = {}
+    status = response.status_code
+    message = body.get("message") or f"HTTP {status} from {method} {_path(url)}."
+    retry_after = response.headers.get("Retry-After")
+    logger.warning(
+        "InsideView answered %s to %s %s: %s", status, method, _path(url), message[:200]
+    )
+    return ApiError(
+        message,
+        status=status,
+        error_number=str(body.get("errorNumber") or ""),
+        permanent=status in PERMANENT_STATUSES,
+        retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+    )

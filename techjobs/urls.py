@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import health, views, webhook
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
+    path("jobs/new/", views.new_upload, name="new-upload"),
+    path("jobs/new/preview/", views.preview_upload, name="upload-preview"),
+    path("jobs/new/confirm/", views.confirm_upload, name="upload-confirm"),
+    path("uploads/<uuid:code>/", views.upload_detail, name="upload-detail"),
+    path("jobs/<uuid:code>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:code>/results.csv", views.job_results_csv, name="job-results-csv"),
+    path("webhooks/insideview/<str:token>/", webhook.receive_webhook, name="insideview-webhook"),
+]

@@ -1,0 +1,210 @@
+import csv
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
+
+from accounts.teams import require_membership
+
+from . import ledger, parsing, services
+from .forms import ConfirmForm, UploadForm
+from .models import ENDED_STATUSES, TechJob, TechResult, Upload
+
+PENDING_KEY = "pending_upload"
+RESULTS_PER_PAGE = 50
+
+
+def _job_for_user(request, code) -> TechJob:
+    membership = require_membership(request)
+    return get_object_or_404(
+        TechJob.objects.select_related("upload", "team"), code=code, team=membership.team
+    )
+
+
+def _upload_for_user(request, code) -> Upload:
+    membership = require_membership(request)
+    return get_object_or_404(Upload, code=code, team=membership.team)
+
+
+def _submitter(request):
+    membership = require_membership(request)
+    if not membership.can_submit:
+        raise Http404("Viewers can't submit lists.")
+    return membership
+
+
+@require_GET
+def dashboard(request):
+    membership = require_membership(request)
+    team = membership.team
+    uploads = Upload.objects.filter(team=team).prefetch_related("jobs")[:10]
+    running = TechJob.objects.filter(team=team).exclude(status__in=ENDED_STATUSES).select_related("upload")
+    return render(
+        request,
+        "techjobs/dashboard.html",
+        {"uploads": uploads, "running": running[:20], "usage": ledger.usage(team)},
+    )
+
+
+@require_GET
+def new_upload(request):
+    membership = _submitter(request)
+    return render(
+        request,
+        "techjobs/new_upload.html",
+        {"form": UploadForm(), "usage": ledger.usage(membership.team)},
+    )
+
+
+@require_POST
+def preview_upload(request):
+    membership = _submitter(request)
+    form = UploadForm(request.POST, request.FILES)
+    context = {"form": form, "usage": ledger.usage(membership.team)}
+    if form.is_valid():
+        context.update(_build_preview(request, membership.team, form))
+
+    template = "techjobs/_preview.html" if request.htmx else "techjobs/new_upload.html"
+    return render(request, template, context)
+
+
+def _build_preview(request, team, form) -> dict:
+    upload = form.cleaned_data.get("file")
+    try:
+        if upload:
+            report = parsing.parse_file(upload.name, upload.read())
+        else:
+            report = parsing.parse_text(form.cleaned_data["ids"])
+    except parsing.UploadRejected as exc:
+        return {"rejection": str(exc)}
+
+    usage = ledger.usage(team)
+    quota = team.quota
+    jobs = -(-len(report.ids) // quota.ids_per_job) if report.ids else 0
+    fits = len(report.ids) <= usage["left"]
+    context = {"report": report, "job_count": jobs, "fits": fits}
+    if report.is_clean and fits:
+        token = uuid.uuid4()
+        request.session[PENDING_KEY] = {
+            "token": str(token),
+            "team": str(team.code),
+            "ids": report.ids,
+            "report": report.to_dict(),
+        }
+        context["confirm_form"] = ConfirmForm(initial={"preview_token": token})
+    return context
+
+
+@require_POST
+def confirm_upload(request):
+    membership = _submitter(request)
+    form = ConfirmForm(request.POST)
+    pending = request.session.get(PENDING_KEY) or {}
+    token = str(form.cleaned_data["preview_token"]) if form.is_valid() else None
+    existing = token and Upload.objects.filter(team=membership.team, preview_token=token).first()
+
+    if existing:
+        return _redirect(request, existing)
+    if not token or pending.get("token") != token or pending.get("team") != str(membership.team.code):
+        messages.error(request, "That preview has expired. Paste or upload the list again.")
+        return _redirect_to(request, "new-upload")
+
+    try:
+        upload = services.confirm_upload(
+            team=membership.team,
+            user=request.user,
+            ids=pending["ids"],
+            source=pending["report"].get("source", "paste"),
+            report=pending["report"],
+            preview_token=token,
+        )
+    except ledger.QuotaExceeded as exc:
+        messages.error(request, str(exc))
+        return _redirect_to(request, "new-upload")
+
+    request.session.pop(PENDING_KEY, None)
+    return _redirect(request, upload)
+
+
+def _redirect(request, upload: Upload):
+    jobs = list(upload.jobs.all()[:2])
+    target = jobs[0] if len(jobs) == 1 else upload
+    if request.htmx:
+        return HttpResponseClientRedirect(target.get_absolute_url())
+    return redirect(target)
+
+
+def _redirect_to(request, name):
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse(name))
+    return redirect(name)
+
+
+@require_GET
+def upload_detail(request, code):
+    upload = _upload_for_user(request, code)
+    jobs = upload.jobs.order_by("sequence")
+    context = {"upload": upload, "jobs": jobs, "running": any(not j.has_ended for j in jobs)}
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "techjobs/_upload_jobs.html", context)
+        return response if context["running"] else _stop_polling(response)
+    return render(request, "techjobs/upload_detail.html", context)
+
+
+@require_GET
+def job_detail(request, code):
+    job = _job_for_user(request, code)
+    context = _job_context(request, job)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "techjobs/_job_live.html", context)
+        return _stop_polling(response) if job.has_ended else response
+    return render(request, "techjobs/job_detail.html", context)
+
+
+def _job_context(request, job: TechJob) -> dict:
+    results = TechResult.objects.filter(job=job).order_by("company_id", "category", "product", "pk")
+    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "job": job,
+        "events": job.events.all(),
+        "page": page,
+        "companies": results.values("company_id").distinct().count(),
+    }
+
+
+def _stop_polling(response):
+    """Return the same page with htmx's status 286, which ends the polling."""
+    return HttpResponseStopPolling(response.content)
+
+
+@require_GET
+def job_results_csv(request, code):
+    job = _job_for_user(request, code)
+    rows = (
+        TechResult.objects.filter(job=job)
+        .order_by("company_id", "category", "product", "pk")
+        .values_list("company_id", "category", "sub_category", "product", "vendor", "status")
+    )
+    response = StreamingHttpResponse(
+        _csv_lines(rows.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"techjobs-{job.upload.created_at:%Y%m%d}-job{job.sequence}-{job.code.hex[:8]}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(rows):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(["company_id", "category", "sub_category", "product", "vendor", "status"])
+    for row in rows:
+        yield writer.writerow(row)
