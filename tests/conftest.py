@@ -23,8 +23,9 @@ def simulator_url():
 
 
 @pytest.fixture(autouse=True)
-def _point_at_simulator(request, settings):
-    """Send every test's API calls to the session's simulator, when it has one."""
+def _test_settings(request, settings):
+    """Hash passwords quickly, and send API calls to the session's simulator."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if "simulator_url" in request.fixturenames:
         url = request.getfixturevalue("simulator_url")
         settings.INSIDEVIEW_API_URL = url

@@ -70,7 +70,14 @@ class InsideViewClient:
             "clientSecret": self.credential.client_secret,
             "grantType": "cred",
         }
-        response = self._send("POST", url, params=params, headers={"Accept": "application/json"})
+        try:
+            response = self._send(
+                "POST", url, params=params, headers={"Accept": "application/json"}
+            )
+        except ApiError as exc:
+            if exc.status == 401:
+                raise _credentials_rejected(exc) from None
+            raise
         details = decode(response).get("accessTokenDetails") or {}
         token = details.get("accessToken")
         if not token:
@@ -128,8 +135,7 @@ class InsideViewClient:
             return self._send(method, url, headers={**all_headers, "accessToken": token}, **kwargs)
         except ApiError as exc:
             if exc.status == 401:
-                exc.permanent = True
-                exc.message = f"Credentials rejected: {exc.message}"
+                raise _credentials_rejected(exc) from None
             raise
 
     def _send(self, method: str, url: str, *, check: bool = True, **kwargs) -> requests.Response:
@@ -156,6 +162,16 @@ class InsideViewClient:
             )
         except (KeyError, ValueError, MalformedResponse) as exc:
             raise ApiError(f"Unexpected job status answer from the API: {exc}") from None
+
+
+def _credentials_rejected(exc: ApiError) -> ApiError:
+    return ApiError(
+        f"Credentials rejected: {exc.message} A team owner must check the client id "
+        "and secret.",
+        status=exc.status,
+        error_number=exc.error_number,
+        permanent=True,
+    )
 
 
 def _path(url: str) -> str:
