@@ -1,0 +1,58 @@
+"""Settings of one simulator run, filled from the command line."""
+
+from dataclasses import dataclass
+
+DEFAULT_MONTHLY_CREDITS = 1_000_000
+DEMO_ACCOUNT = ("demo-client", "demo-secret")
+
+ONE_YEAR_SECONDS = 365 * 24 * 3600
+THROTTLE_WINDOW_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    client_id: str
+    client_secret: str
+    monthly_credits: int = DEFAULT_MONTHLY_CREDITS
+    tech_profile_enabled: bool = True
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    accounts: tuple[AccountSpec, ...]
+    accepted_seconds: float = 2.0
+    processing_seconds: float = 4.0
+    results_shape: str = "descriptor"
+    token_lifetime_seconds: float = ONE_YEAR_SECONDS
+    requests_per_window: int = 1000
+    throttle_window_seconds: float = THROTTLE_WINDOW_SECONDS
+    max_processing_jobs: int = 2
+    max_waiting_jobs: int = 10
+    results_url_lifetime_seconds: float = 24 * 3600
+    webhook_secret: str | None = None
+    webhook_backoff_seconds: float = 1.0
+    scenario: str = "default"
+
+
+def parse_account(value, *, tech_profile_enabled=True):
+    """Parse CLIENT_ID:CLIENT_SECRET[:MONTHLY_CREDITS] into an AccountSpec.
+
+    Raises ValueError with a message fit for the command line.
+    """
+    parts = value.split(":")
+    if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+        raise ValueError(
+            f"invalid account {value!r}: expected CLIENT_ID:CLIENT_SECRET"
+            "[:MONTHLY_CREDITS]"
+        )
+
+    credits = DEFAULT_MONTHLY_CREDITS
+    if len(parts) == 3:
+        if not parts[2].isdigit():
+            raise ValueError(
+                f"invalid monthly credits {parts[2]!r} in account {value!r}: "
+                "expected a whole number"
+            )
+        credits = int(parts[2])
+
+    return AccountSpec(parts[0], parts[1], credits, tech_profile_enabled)

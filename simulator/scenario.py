@@ -1,0 +1,45 @@
+"""Hook points for fault injection.
+
+The views, the scheduler and the webhook sender ask the active Scenario at each
+point where a fault could be injected. The default scenario injects none. A fault
+scenario subclasses Scenario, overrides hooks, and is added to SCENARIOS so that
+`--scenario NAME` selects it.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One webhook POST to make for a status change.
+
+    `delay_seconds` is waited before the first attempt. Deliveries with `in_order`
+    go out one after another per job, in status order; the others go out at once in
+    their own thread, so they can overtake.
+    """
+
+    delay_seconds: float = 0.0
+    in_order: bool = True
+
+
+class Scenario:
+    name = "default"
+
+    def before_request(self, request):
+        """Run before an API view: may sleep, or raise ApiError to fail the call."""
+
+    def token_lifetime(self, account, default_seconds):
+        """Return the lifetime in seconds of a token issued to the account."""
+        return default_seconds
+
+    def job_failure(self, job):
+        """Return why a job fails when its processing ends, or None to finish it."""
+        return
+
+    def webhook_deliveries(self, change):
+        """Return the Delivery list for a status change: empty drops it, two or
+        more duplicate it."""
+        return [Delivery()]
+
+
+SCENARIOS = {Scenario.name: Scenario}
