@@ -88,6 +88,12 @@ def _build_preview(request, team, form) -> dict:
     jobs = -(-len(report.ids) // quota.ids_per_job) if report.ids else 0
     fits = len(report.ids) <= usage["left"]
     context = {"report": report, "job_count": jobs, "fits": fits}
+    if not fits:
+        context["quota_message"] = str(
+            ledger.QuotaExceeded(
+                requested=len(report.ids), left=usage["left"], limit=usage["limit"]
+            )
+        )
     if report.is_clean and fits:
         token = uuid.uuid4()
         request.session[PENDING_KEY] = {
