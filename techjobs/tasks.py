@@ -21,6 +21,11 @@ S = TechJob.Status
 MAX_RETRIES = 8
 
 
+def _load_job(job_id: int) -> TechJob | None:
+    """Return the job, or None if it was deleted after the task was queued."""
+    return TechJob.objects.select_related("team__credential").filter(pk=job_id).first()
+
+
 def _retry_countdown(task, exc: ApiError) -> float:
     """Exponential backoff with jitter, never sooner than the API's Retry-After."""
     backoff = min(2 ** task.request.retries, 300) * random.uniform(0.5, 1.5)
@@ -30,7 +35,9 @@ def _retry_countdown(task, exc: ApiError) -> float:
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def dispatch_team(self, team_id: int) -> None:
     """Submit the team's queued jobs while it has free running slots."""
-    team = Team.objects.select_related("credential").get(pk=team_id)
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        return
     while True:
         job = services.claim_next_job(team)
         if job is None:
@@ -40,7 +47,9 @@ def dispatch_team(self, team_id: int) -> None:
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def submit_job(self, job_id: int) -> None:
-    job = TechJob.objects.select_related("team__credential").get(pk=job_id)
+    job = _load_job(job_id)
+    if job is None:
+        return
     if job.status != S.SUBMITTING or job.insideview_job_id:
         return
     try:
@@ -58,7 +67,9 @@ def submit_job(self, job_id: int) -> None:
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def refresh_job(self, job_id: int, source: str = JobEvent.Source.WORKER) -> None:
     """Ask the API for the job's status and apply it."""
-    job = TechJob.objects.select_related("team__credential").get(pk=job_id)
+    job = _load_job(job_id)
+    if job is None:
+        return
     if job.has_ended or not job.insideview_job_id:
         return
     if job.status == S.FINISHED:
@@ -100,7 +111,9 @@ def after_status_change(job: TechJob) -> None:
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def fetch_results(self, job_id: int) -> None:
-    job = TechJob.objects.select_related("team__credential").get(pk=job_id)
+    job = _load_job(job_id)
+    if job is None:
+        return
     if job.status != S.FINISHED:
         return
     try:
