@@ -32,7 +32,10 @@ cd "$ROOT"
 .venv/bin/celery -A config beat --loglevel INFO --schedule "$VAR/celerybeat-schedule" & children+=($!)
 "$PY" manage.py runserver --noreload "127.0.0.1:$PORT" & children+=($!)
 
-sleep 2
+for _ in $(seq 120); do
+    "$PY" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORT/healthz', timeout=2)" 2>/dev/null && break
+    sleep 0.5
+done
 cat <<MSG
 
   techjobs is running at http://127.0.0.1:$PORT/
