@@ -15,11 +15,28 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Personal info", {"fields": ["full_name"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            "Permissions",
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "password1", "password2"],
+            },
+        ),
     ]
 
 
@@ -59,7 +76,7 @@ class CredentialForm(forms.ModelForm):
     signing_secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Optional webhook signing secret. Leave blank to keep the stored one.",
+        help_text="Webhook signing secret, optional. Blank to keep the stored one.",
     )
 
     class Meta:

@@ -1,7 +1,11 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -79,7 +83,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team")
+            models.UniqueConstraint(
+                fields=["team", "user"], name="one_membership_per_team"
+            )
         ]
 
     def __str__(self):
@@ -106,7 +112,11 @@ class ApiCredential(models.Model):
     secret_last4 = models.CharField(max_length=4, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     def __str__(self):
@@ -135,7 +145,9 @@ class ApiCredential(models.Model):
         """Return the cached token while it has more than a minute to live."""
         if not self.access_token_encrypted or self.access_token_expires_at is None:
             return None
-        if self.access_token_expires_at - timezone.now() < timezone.timedelta(minutes=1):
+        if self.access_token_expires_at - timezone.now() < timezone.timedelta(
+            minutes=1
+        ):
             return None
         return crypto.decrypt(self.access_token_encrypted)
 
@@ -170,7 +182,7 @@ class TeamQuota(models.Model):
     running_jobs = models.PositiveSmallIntegerField(
         default=2,
         validators=[MinValueValidator(1)],
-        help_text="Jobs submitted to InsideView at once; the API processes 2 per account.",
+        help_text="Jobs at InsideView at once; the API processes 2 per account.",
     )
     requests_per_window = models.PositiveIntegerField(
         default=1000,

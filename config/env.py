@@ -27,7 +27,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}.")
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, got {raw!r}."
+        ) from None
 
 
 def env_float(name: str, default: float) -> float:
@@ -37,7 +39,7 @@ def env_float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}.")
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -27,7 +27,15 @@ class JobEventInline(admin.TabularInline):
 
 @admin.register(TechJob)
 class TechJobAdmin(ReadOnlyAdmin):
-    list_display = ["code", "team", "sequence", "id_count", "status", "insideview_job_id", "created_at"]
+    list_display = [
+        "code",
+        "team",
+        "sequence",
+        "id_count",
+        "status",
+        "insideview_job_id",
+        "created_at",
+    ]
     list_filter = ["status", "team"]
     list_select_related = ["team"]
     search_fields = ["code", "insideview_job_id", "upload__source"]
@@ -35,14 +43,20 @@ class TechJobAdmin(ReadOnlyAdmin):
     inlines = [JobEventInline]
     actions = ["check_status_now"]
 
-    @admin.action(description="Check the status with InsideView now", permissions=["view"])
+    @admin.action(
+        description="Check the status with InsideView now", permissions=["view"]
+    )
     def check_status_now(self, request, queryset):
         from .tasks import refresh_job
 
-        jobs = list(queryset.exclude(insideview_job_id=None).values_list("pk", flat=True))
+        jobs = list(
+            queryset.exclude(insideview_job_id=None).values_list("pk", flat=True)
+        )
         for job_id in jobs:
             refresh_job.delay(job_id, JobEvent.Source.ADMIN)
-        self.message_user(request, f"Queued a status check for {len(jobs)} job(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"Queued a status check for {len(jobs)} job(s).", messages.SUCCESS
+        )
 
 
 @admin.register(Upload)

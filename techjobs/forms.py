@@ -6,7 +6,10 @@ class UploadForm(forms.Form):
         label="Paste company ids",
         required=False,
         widget=forms.Textarea(
-            attrs={"rows": 8, "placeholder": "736233, 781163, 724468\nor one id per line"}
+            attrs={
+                "rows": 8,
+                "placeholder": "736233, 781163, 724468\nor one id per line",
+            }
         ),
         help_text="Separate ids with commas or new lines.",
     )
@@ -26,7 +29,9 @@ class UploadForm(forms.Form):
                 "Paste ids or choose a file, not both. Clear one of them and try again."
             )
         if not text and not upload:
-            raise forms.ValidationError("Paste some company ids or choose a file first.")
+            raise forms.ValidationError(
+                "Paste some company ids or choose a file first."
+            )
         return cleaned
 
 

@@ -42,7 +42,10 @@ def read_rows(content: bytes) -> list[tuple]:
         if found is None:
             raise MalformedResults(f"The results file has no {names[0]} column.")
         positions[field] = found
-    return [tuple((row[positions[field]] or "").strip() for field in COLUMNS) for row in reader]
+    return [
+        tuple((row[positions[field]] or "").strip() for field in COLUMNS)
+        for row in reader
+    ]
 
 
 def store_results(job: TechJob, content: bytes) -> int | None:
@@ -54,7 +57,9 @@ def store_results(job: TechJob, content: bytes) -> int | None:
     """
     rows = read_rows(content)
     with transaction.atomic():
-        locked = TechJob.objects.select_for_update().filter(pk=job.pk, status=TechJob.Status.FINISHED)
+        locked = TechJob.objects.select_for_update().filter(
+            pk=job.pk, status=TechJob.Status.FINISHED
+        )
         if not locked.exists():
             return None
         ResultFile.objects.update_or_create(
@@ -80,7 +85,9 @@ def store_results(job: TechJob, content: bytes) -> int | None:
 def _copy_rows(job: TechJob, rows: list[tuple]) -> None:
     table = TechResult._meta.db_table
     columns = ", ".join(["job_id", *COLUMNS])
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((job.pk, *row))
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row((job.pk, *row))

@@ -70,7 +70,9 @@ def reserve(team: Team, jobs: list[TechJob]) -> None:
     requested = sum(job.id_count for job in jobs)
     status = usage(team, month)
     if requested > status["left"]:
-        raise QuotaExceeded(requested=requested, left=status["left"], limit=status["limit"])
+        raise QuotaExceeded(
+            requested=requested, left=status["left"], limit=status["limit"]
+        )
 
     UsageEntry.objects.bulk_create(
         UsageEntry(team=team, job=job, kind=Kind.RESERVE, ids=job.id_count, month=month)
@@ -84,11 +86,17 @@ def settle(job: TechJob, kind: str) -> bool:
     reservation = UsageEntry.objects.filter(job=job, kind=Kind.RESERVE).first()
     if reservation is None:
         return False
-    if UsageEntry.objects.filter(job=job, kind__in=[Kind.CONSUME, Kind.REFUND]).exists():
+    if UsageEntry.objects.filter(
+        job=job, kind__in=[Kind.CONSUME, Kind.REFUND]
+    ).exists():
         return False
     _, created = UsageEntry.objects.get_or_create(
         job=job,
         kind=kind,
-        defaults={"team_id": job.team_id, "ids": reservation.ids, "month": reservation.month},
+        defaults={
+            "team_id": job.team_id,
+            "ids": reservation.ids,
+            "month": reservation.month,
+        },
     )
     return created

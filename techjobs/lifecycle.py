@@ -44,7 +44,9 @@ CONSUMING = {S.PROCESSING, S.FINISHED}
 REFUNDING = {S.CANCELLED, S.REJECTED, S.ABORTED}
 
 
-def transition(job: TechJob, to: str, *, source: str, message: str = "", **fields) -> bool:
+def transition(
+    job: TechJob, to: str, *, source: str, message: str = "", **fields
+) -> bool:
     """Move the job to `to` if its stored status allows; return whether it moved.
 
     On success `job` is updated in memory too.
@@ -56,7 +58,9 @@ def transition(job: TechJob, to: str, *, source: str, message: str = "", **field
         changes.setdefault("next_check_at", None)
 
     with transaction.atomic():
-        moved = TechJob.objects.filter(pk=job.pk, status__in=ALLOWED_FROM[to]).update(**changes)
+        moved = TechJob.objects.filter(pk=job.pk, status__in=ALLOWED_FROM[to]).update(
+            **changes
+        )
         if not moved:
             return False
         previous = job.status
@@ -89,7 +93,7 @@ def _move_ledger(job: TechJob, to: str) -> None:
 def apply_api_status(
     job: TechJob, api_status: str, *, total_processed: int | None, source: str
 ) -> bool:
-    """Apply a status the API reported; a stale or unknown one is recorded and ignored."""
+    """Apply a status the API reported; record and ignore a stale or unknown one."""
     target = API_STATUSES.get(api_status)
     if total_processed is not None and total_processed > job.total_processed:
         TechJob.objects.filter(pk=job.pk, total_processed__lt=total_processed).update(
@@ -115,7 +119,8 @@ def apply_api_status(
 
     # A job the API reports finished has passed through processing, whether
     # or not that step was seen.
-    if target in (S.FINISHED, S.FAILED) and job.status in (S.SUBMITTING, S.ACCEPTED):
-        if target == S.FINISHED:
-            transition(job, S.PROCESSING, source=source, message="Implied by a later status.")
+    if target == S.FINISHED and job.status in (S.SUBMITTING, S.ACCEPTED):
+        transition(
+            job, S.PROCESSING, source=source, message="Implied by a later status."
+        )
     return transition(job, target, source=source)

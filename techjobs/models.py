@@ -24,7 +24,9 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="uploads"
     )
     source = models.CharField(max_length=255, help_text="'paste' or the file name.")
-    report = models.JSONField(default=dict, help_text="The parse report shown in the preview.")
+    report = models.JSONField(
+        default=dict, help_text="The parse report shown in the preview."
+    )
     ids = ArrayField(models.CharField(max_length=20))
     # The preview that produced this upload; unique so a double-clicked
     # confirm creates one upload, not two.
@@ -59,13 +61,17 @@ class TechJob(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     team = models.ForeignKey(Team, models.CASCADE, related_name="jobs")
     upload = models.ForeignKey(Upload, models.CASCADE, related_name="jobs")
-    sequence = models.PositiveIntegerField(help_text="Position of this job in its upload, from 1.")
+    sequence = models.PositiveIntegerField(
+        help_text="Position of this job in its upload, from 1."
+    )
     ids = ArrayField(models.CharField(max_length=20))
     id_count = models.PositiveIntegerField()
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
-    insideview_job_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    insideview_job_id = models.CharField(
+        max_length=64, null=True, blank=True, unique=True
+    )
     total_processed = models.PositiveIntegerField(default=0)
     webhook_token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -80,7 +86,9 @@ class TechJob(models.Model):
     class Meta:
         ordering = ["-created_at", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["upload", "sequence"], name="one_job_per_slot")
+            models.UniqueConstraint(
+                fields=["upload", "sequence"], name="one_job_per_slot"
+            )
         ]
 
     def __str__(self):
@@ -195,7 +203,9 @@ class UsageEntry(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["job", "kind"], name="one_ledger_entry_per_kind")
+            models.UniqueConstraint(
+                fields=["job", "kind"], name="one_ledger_entry_per_kind"
+            )
         ]
 
     def __str__(self):

@@ -28,7 +28,9 @@ def split(ids: list[str], size: int) -> list[list[str]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-def confirm_upload(*, team, user, ids: list[str], source: str, report: dict, preview_token):
+def confirm_upload(
+    *, team, user, ids: list[str], source: str, report: dict, preview_token
+):
     """Create the upload and its queued jobs and reserve their ids, all or nothing.
 
     Returns the upload; a preview confirmed twice returns the first upload.
@@ -49,9 +51,15 @@ def confirm_upload(*, team, user, ids: list[str], source: str, report: dict, pre
                 preview_token=preview_token,
             )
             jobs = []
-            for sequence, chunk in enumerate(split(ids, team.quota.ids_per_job), start=1):
+            for sequence, chunk in enumerate(
+                split(ids, team.quota.ids_per_job), start=1
+            ):
                 job = TechJob(
-                    team=team, upload=upload, sequence=sequence, ids=chunk, id_count=len(chunk)
+                    team=team,
+                    upload=upload,
+                    sequence=sequence,
+                    ids=chunk,
+                    id_count=len(chunk),
                 )
                 job.issue_webhook_token()
                 jobs.append(job)
@@ -63,7 +71,9 @@ def confirm_upload(*, team, user, ids: list[str], source: str, report: dict, pre
         if existing is None:
             raise
         return existing
-    logger.info("upload %s confirmed: %d ids in %d jobs", upload.code, len(ids), len(jobs))
+    logger.info(
+        "upload %s confirmed: %d ids in %d jobs", upload.code, len(ids), len(jobs)
+    )
     return upload
 
 
@@ -81,7 +91,9 @@ def claim_next_job(team) -> TechJob | None:
     """
     with transaction.atomic():
         quota = TeamQuota.objects.select_for_update().get(team=team)
-        running = TechJob.objects.filter(team=team, status__in=[S.SUBMITTING, S.ACCEPTED, S.PROCESSING])
+        running = TechJob.objects.filter(
+            team=team, status__in=[S.SUBMITTING, S.ACCEPTED, S.PROCESSING]
+        )
         if running.count() >= quota.running_jobs:
             return None
         job = (
@@ -133,7 +145,9 @@ def submit_job(job: TechJob) -> None:
         raise
 
     now = timezone.now()
-    TechJob.objects.filter(pk=job.pk).update(insideview_job_id=answer.job_id, submitted_at=now)
+    TechJob.objects.filter(pk=job.pk).update(
+        insideview_job_id=answer.job_id, submitted_at=now
+    )
     job.insideview_job_id = answer.job_id
     JobEvent.objects.create(
         job=job,
@@ -151,7 +165,7 @@ def submit_job(job: TechJob) -> None:
 
 
 def poll_delay(check_count: int) -> timedelta:
-    """Return how long to wait before the next status check: doubling, capped at 10 minutes."""
+    """Return the wait before the next status check, doubling up to 10 minutes."""
     base = settings.JOB_POLL_AFTER_SECONDS
     return timedelta(seconds=min(base * 2 ** min(check_count, 6), 600))
 

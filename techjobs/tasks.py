@@ -28,7 +28,7 @@ def _load_job(job_id: int) -> TechJob | None:
 
 def _retry_countdown(task, exc: ApiError) -> float:
     """Exponential backoff with jitter, never sooner than the API's Retry-After."""
-    backoff = min(2 ** task.request.retries, 300) * random.uniform(0.5, 1.5)
+    backoff = min(2**task.request.retries, 300) * random.uniform(0.5, 1.5)
     return max(backoff, exc.retry_after or 0)
 
 
@@ -59,7 +59,7 @@ def submit_job(self, job_id: int) -> None:
             transition(job, S.FAILED, source=JobEvent.Source.WORKER, message=str(exc))
             dispatch_team.delay(job.team_id)
             return
-        raise self.retry(countdown=_retry_countdown(self, exc), exc=exc)
+        raise self.retry(countdown=_retry_countdown(self, exc), exc=exc) from exc
     if job.has_ended:
         dispatch_team.delay(job.team_id)
 
@@ -85,10 +85,12 @@ def refresh_job(self, job_id: int, source: str = JobEvent.Source.WORKER) -> None
     except ApiError as exc:
         services.record_api_error(job, exc, source=source)
         if exc.permanent:
-            transition(job, S.FAILED, source=source, message=str(exc), last_error=exc.message)
+            transition(
+                job, S.FAILED, source=source, message=str(exc), last_error=exc.message
+            )
             dispatch_team.delay(job.team_id)
             return
-        raise self.retry(countdown=_retry_countdown(self, exc), exc=exc)
+        raise self.retry(countdown=_retry_countdown(self, exc), exc=exc) from exc
 
     JobEvent.objects.create(
         job=job,
@@ -97,7 +99,9 @@ def refresh_job(self, job_id: int, source: str = JobEvent.Source.WORKER) -> None
         status=answer.status,
         detail={"totalProcessed": answer.total_processed},
     )
-    apply_api_status(job, answer.status, total_processed=answer.total_processed, source=source)
+    apply_api_status(
+        job, answer.status, total_processed=answer.total_processed, source=source
+    )
     after_status_change(job)
 
 
@@ -125,7 +129,7 @@ def fetch_results(self, job_id: int) -> None:
         if self.request.retries >= self.max_retries or error.permanent:
             transition(job, S.FAILED, source=JobEvent.Source.WORKER, message=str(error))
             return
-        raise self.retry(countdown=_retry_countdown(self, error), exc=exc)
+        raise self.retry(countdown=_retry_countdown(self, error), exc=exc) from exc
     logger.info("job %s: %d result rows stored", job.code, count)
 
 

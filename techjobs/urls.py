@@ -11,5 +11,9 @@ urlpatterns = [
     path("uploads/<uuid:code>/", views.upload_detail, name="upload-detail"),
     path("jobs/<uuid:code>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:code>/results.csv", views.job_results_csv, name="job-results-csv"),
-    path("webhooks/insideview/<str:token>/", webhook.receive_webhook, name="insideview-webhook"),
+    path(
+        "webhooks/insideview/<str:token>/",
+        webhook.receive_webhook,
+        name="insideview-webhook",
+    ),
 ]

@@ -22,7 +22,9 @@ RESULTS_PER_PAGE = 50
 def _job_for_user(request, code) -> TechJob:
     membership = require_membership(request)
     return get_object_or_404(
-        TechJob.objects.select_related("upload", "team"), code=code, team=membership.team
+        TechJob.objects.select_related("upload", "team"),
+        code=code,
+        team=membership.team,
     )
 
 
@@ -43,7 +45,11 @@ def dashboard(request):
     membership = require_membership(request)
     team = membership.team
     uploads = Upload.objects.filter(team=team).prefetch_related("jobs")[:10]
-    running = TechJob.objects.filter(team=team).exclude(status__in=ENDED_STATUSES).select_related("upload")
+    running = (
+        TechJob.objects.filter(team=team)
+        .exclude(status__in=ENDED_STATUSES)
+        .select_related("upload")
+    )
     return render(
         request,
         "techjobs/dashboard.html",
@@ -112,12 +118,21 @@ def confirm_upload(request):
     form = ConfirmForm(request.POST)
     pending = request.session.get(PENDING_KEY) or {}
     token = str(form.cleaned_data["preview_token"]) if form.is_valid() else None
-    existing = token and Upload.objects.filter(team=membership.team, preview_token=token).first()
+    existing = (
+        token
+        and Upload.objects.filter(team=membership.team, preview_token=token).first()
+    )
 
     if existing:
         return _redirect(request, existing)
-    if not token or pending.get("token") != token or pending.get("team") != str(membership.team.code):
-        messages.error(request, "That preview has expired. Paste or upload the list again.")
+    if (
+        not token
+        or pending.get("token") != token
+        or pending.get("team") != str(membership.team.code)
+    ):
+        messages.error(
+            request, "That preview has expired. Paste or upload the list again."
+        )
         return _redirect_to(request, "new-upload")
 
     try:
@@ -155,7 +170,11 @@ def _redirect_to(request, name):
 def upload_detail(request, code):
     upload = _upload_for_user(request, code)
     jobs = upload.jobs.order_by("sequence")
-    context = {"upload": upload, "jobs": jobs, "running": any(not j.has_ended for j in jobs)}
+    context = {
+        "upload": upload,
+        "jobs": jobs,
+        "running": any(not j.has_ended for j in jobs),
+    }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "techjobs/_upload_jobs.html", context)
         return response if context["running"] else _stop_polling(response)
@@ -173,7 +192,9 @@ def job_detail(request, code):
 
 
 def _job_context(request, job: TechJob) -> dict:
-    results = TechResult.objects.filter(job=job).order_by("company_id", "category", "product", "pk")
+    results = TechResult.objects.filter(job=job).order_by(
+        "company_id", "category", "product", "pk"
+    )
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return {
         "job": job,
@@ -194,12 +215,16 @@ def job_results_csv(request, code):
     rows = (
         TechResult.objects.filter(job=job)
         .order_by("company_id", "category", "product", "pk")
-        .values_list("company_id", "category", "sub_category", "product", "vendor", "status")
+        .values_list(
+            "company_id", "category", "sub_category", "product", "vendor", "status"
+        )
     )
     response = StreamingHttpResponse(
-        _csv_lines(rows.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+        _csv_lines(rows.iterator(chunk_size=2000)),
+        content_type="text/csv; charset=utf-8",
     )
-    filename = f"techjobs-{job.upload.created_at:%Y%m%d}-job{job.sequence}-{job.code.hex[:8]}.csv"
+    day = f"{job.upload.created_at:%Y%m%d}"
+    filename = f"techjobs-{day}-job{job.sequence}-{job.code.hex[:8]}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -211,6 +236,8 @@ class _Echo:
 
 def _csv_lines(rows):
     writer = csv.writer(_Echo())
-    yield writer.writerow(["company_id", "category", "sub_category", "product", "vendor", "status"])
+    yield writer.writerow(
+        ["company_id", "category", "sub_category", "product", "vendor", "status"]
+    )
     for row in rows:
         yield writer.writerow(row)

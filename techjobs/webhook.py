@@ -60,11 +60,15 @@ def receive_webhook(request, token):
         source=JobEvent.Source.WEBHOOK,
         status=api_status,
         detail={
-            "headers": {name: request.headers.get(name, "") for name in RECORDED_HEADERS},
+            "headers": {
+                name: request.headers.get(name, "") for name in RECORDED_HEADERS
+            },
             "body": body,
         },
     )
-    apply_api_status(job, api_status, total_processed=total, source=JobEvent.Source.WEBHOOK)
+    apply_api_status(
+        job, api_status, total_processed=total, source=JobEvent.Source.WEBHOOK
+    )
     transaction.on_commit(lambda: _after_delivery(job.pk))
     return JsonResponse({"received": True})
 
@@ -84,4 +88,6 @@ def _signature_is_valid(job: TechJob, request) -> bool:
     if not secret:
         return True
     expected = hmac.new(secret.encode(), request.body, hashlib.sha1).hexdigest()
-    return hmac.compare_digest(expected, request.headers.get(SIGNATURE_HEADER, "").lower())
+    return hmac.compare_digest(
+        expected, request.headers.get(SIGNATURE_HEADER, "").lower()
+    )

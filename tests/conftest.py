@@ -53,7 +53,9 @@ class Personas:
 
         self.other_team = Team.objects.create(name="Globex")
         TeamQuota.objects.create(team=self.other_team)
-        self.olga = self._member("olga@example.com", Membership.Role.OWNER, self.other_team)
+        self.olga = self._member(
+            "olga@example.com", Membership.Role.OWNER, self.other_team
+        )
 
     def _member(self, email, role, team):
         user = User.objects.create_user(email, self.password)
@@ -100,15 +102,27 @@ def celery_worker(django_db_setup, django_db_blocker, simulator_url, live_server
     }
     worker = Process(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--loglevel", "INFO", "--concurrency", "2", "--without-heartbeat",
-            "--without-mingle", "--without-gossip",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
         ],
         env=env,
         name="worker",
     )
     wait_until(
-        lambda: "ready." in worker.output(), timeout=30, message="the Celery worker to start"
+        lambda: "ready." in worker.output(),
+        timeout=30,
+        message="the Celery worker to start",
     )
     yield worker
     worker.stop()

@@ -27,7 +27,9 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.1, message: str
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out after {timeout}s waiting for {message or predicate}")
+            raise AssertionError(
+                f"Timed out after {timeout}s waiting for {message or predicate}"
+            )
         time.sleep(interval)
 
 
@@ -38,7 +40,7 @@ class Process:
         self.name = name
         self.log_path = ROOT / ".var" / "test-logs" / f"{name}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log = open(self.log_path, "wb")
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
         self.popen = subprocess.Popen(
             args,
             cwd=ROOT,
@@ -65,7 +67,16 @@ class Process:
 def start_simulator(*extra: str, name: str = "simulator") -> tuple[Process, str]:
     port = free_port()
     process = Process(
-        [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(port), *extra],
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *extra,
+        ],
         name=name,
     )
     url = f"http://127.0.0.1:{port}"

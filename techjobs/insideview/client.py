@@ -61,7 +61,10 @@ class InsideViewClient:
     def __init__(self, credential, *, session: requests.Session | None = None):
         self.credential = credential
         self.session = session or requests.Session()
-        self.timeout = (settings.INSIDEVIEW_CONNECT_TIMEOUT, settings.INSIDEVIEW_READ_TIMEOUT)
+        self.timeout = (
+            settings.INSIDEVIEW_CONNECT_TIMEOUT,
+            settings.INSIDEVIEW_READ_TIMEOUT,
+        )
 
     def fetch_token(self) -> str:
         url = f"{settings.INSIDEVIEW_AUTH_URL}/Auth/login/v1/token.json"
@@ -82,7 +85,9 @@ class InsideViewClient:
         token = details.get("accessToken")
         if not token:
             raise ApiError("The token endpoint answered without an access token.")
-        self.credential.store_access_token(token, parse_expiry(details.get("expirationTime")))
+        self.credential.store_access_token(
+            token, parse_expiry(details.get("expirationTime"))
+        )
         return token
 
     def submit(self, ids: list[str], webhook_url: str) -> JobStatus:
@@ -120,32 +125,43 @@ class InsideViewClient:
         if response.status_code >= 500:
             raise ApiError(f"The API answered HTTP {response.status_code}.")
 
-    def _call(self, method: str, path: str, *, headers=None, **kwargs) -> requests.Response:
+    def _call(
+        self, method: str, path: str, *, headers=None, **kwargs
+    ) -> requests.Response:
         url = f"{settings.INSIDEVIEW_API_URL}{path}"
         token = self.credential.cached_access_token() or self.fetch_token()
         all_headers = {"Accept": "application/json", **(headers or {})}
         try:
-            return self._send(method, url, headers={**all_headers, "accessToken": token}, **kwargs)
+            return self._send(
+                method, url, headers={**all_headers, "accessToken": token}, **kwargs
+            )
         except ApiError as exc:
             if exc.status != 401:
                 raise
         self.credential.forget_access_token()
         token = self.fetch_token()
         try:
-            return self._send(method, url, headers={**all_headers, "accessToken": token}, **kwargs)
+            return self._send(
+                method, url, headers={**all_headers, "accessToken": token}, **kwargs
+            )
         except ApiError as exc:
             if exc.status == 401:
                 raise _credentials_rejected(exc) from None
             raise
 
-    def _send(self, method: str, url: str, *, check: bool = True, **kwargs) -> requests.Response:
+    def _send(
+        self, method: str, url: str, *, check: bool = True, **kwargs
+    ) -> requests.Response:
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.Timeout:
-            raise ApiError(f"The API did not answer {method} {_path(url)} in time.") from None
-        except requests.RequestException as exc:
             raise ApiError(
-                f"Could not reach the API for {method} {_path(url)}: {type(exc).__name__}."
+                f"The API did not answer {method} {_path(url)} in time."
+            ) from None
+        except requests.RequestException as exc:
+            reason = type(exc).__name__
+            raise ApiError(
+                f"Could not reach the API for {method} {_path(url)}: {reason}."
             ) from None
         if check and response.status_code >= 400:
             raise _error_from(response, method, url)
@@ -161,7 +177,9 @@ class InsideViewClient:
                 total_processed=int(total) if total not in (None, "") else None,
             )
         except (KeyError, ValueError, MalformedResponse) as exc:
-            raise ApiError(f"Unexpected job status answer from the API: {exc}") from None
+            raise ApiError(
+                f"Unexpected job status answer from the API: {exc}"
+            ) from None
 
 
 def _credentials_rejected(exc: ApiError) -> ApiError:
@@ -194,5 +212,7 @@ def _error_from(response: requests.Response, method: str, url: str) -> ApiError:
         status=status,
         error_number=str(body.get("errorNumber") or ""),
         permanent=status in PERMANENT_STATUSES,
-        retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+        retry_after=float(retry_after)
+        if retry_after and retry_after.isdigit()
+        else None,
     )

@@ -1,7 +1,7 @@
 """Decoding of InsideView answers, which come as JSON or XML."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from defusedxml import ElementTree
 
@@ -47,6 +47,6 @@ EXPIRY_FORMAT = "%a, %b %d, %Y %I:%M:%S %p GMT"
 def parse_expiry(value: str) -> datetime:
     """Parse a token's expirationTime; fall back to one hour from now if unreadable."""
     try:
-        return datetime.strptime(value, EXPIRY_FORMAT).replace(tzinfo=timezone.utc)
+        return datetime.strptime(value, EXPIRY_FORMAT).replace(tzinfo=UTC)
     except (TypeError, ValueError):
-        return datetime.now(timezone.utc) + timedelta(hours=1)
+        return datetime.now(UTC) + timedelta(hours=1)

@@ -27,7 +27,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium.")
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium."
+        )
     profile = tempfile.mkdtemp(prefix="techjobs-chromium-")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -1,7 +1,6 @@
 """A business user's whole job, in real Chromium."""
 
 import csv
-import io
 
 import pytest
 
@@ -37,7 +36,8 @@ def test_paste_confirm_and_download(page, live_server, people, celery_worker):
     with page.expect_download() as download_info:
         page.click("#download-csv")
     path = download_info.value.path()
-    rows = list(csv.DictReader(io.StringIO(open(path, encoding="utf-8").read())))
+    with open(path, encoding="utf-8", newline="") as downloaded:
+        rows = list(csv.DictReader(downloaded))
     assert {row["company_id"] for row in rows} == set(EXAMPLE_IDS)
     assert all(row["product"] for row in rows)
 

@@ -53,7 +53,12 @@ def test_blank_secret_keeps_the_stored_one(staff_client, people):
 
     response = staff_client.post(
         f"/admin/accounts/apicredential/{credential.pk}/change/",
-        {"team": people.team.pk, "client_id": "renamed-client", "client_secret": "", "signing_secret": ""},
+        {
+            "team": people.team.pk,
+            "client_id": "renamed-client",
+            "client_secret": "",
+            "signing_secret": "",
+        },
     )
 
     assert response.status_code == 302
@@ -68,7 +73,12 @@ def test_new_secret_is_stored_encrypted(staff_client, people):
 
     staff_client.post(
         f"/admin/accounts/apicredential/{credential.pk}/change/",
-        {"team": people.team.pk, "client_id": "c", "client_secret": "brand-new-9876", "signing_secret": ""},
+        {
+            "team": people.team.pk,
+            "client_id": "c",
+            "client_secret": "brand-new-9876",
+            "signing_secret": "",
+        },
     )
 
     credential = ApiCredential.objects.get(pk=credential.pk)
@@ -81,7 +91,9 @@ def test_jobs_are_read_only(staff_client, people):
     job, _ = make_job(people.team)
 
     page = staff_client.get(f"/admin/techjobs/techjob/{job.pk}/change/")
-    post = staff_client.post(f"/admin/techjobs/techjob/{job.pk}/change/", {"status": "failed"})
+    post = staff_client.post(
+        f"/admin/techjobs/techjob/{job.pk}/change/", {"status": "failed"}
+    )
 
     assert page.status_code == 200
     assert post.status_code == 403

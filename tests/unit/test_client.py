@@ -22,7 +22,9 @@ def test_token_is_fetched_and_cached_encrypted(people, simulator_url):
     people.credential.refresh_from_db()
     assert people.credential.cached_access_token() == token
     assert token not in people.credential.access_token_encrypted
-    assert people.credential.access_token_expires_at > timezone.now() + timedelta(days=300)
+    assert people.credential.access_token_expires_at > timezone.now() + timedelta(
+        days=300
+    )
 
 
 def test_submit_status_and_results(people, simulator_url):
@@ -57,9 +59,13 @@ def test_unknown_job_is_404(people, simulator_url):
 
 
 def test_expired_token_is_replaced_once(people, simulator_url):
-    people.credential.store_access_token("stale-token", timezone.now() + timedelta(days=1))
+    people.credential.store_access_token(
+        "stale-token", timezone.now() + timedelta(days=1)
+    )
 
-    answer = InsideViewClient(people.credential).submit(["736233"], "http://127.0.0.1:9/h/")
+    answer = InsideViewClient(people.credential).submit(
+        ["736233"], "http://127.0.0.1:9/h/"
+    )
 
     assert answer.status == "accepted"
     people.credential.refresh_from_db()
@@ -88,8 +94,15 @@ def test_invalid_id_is_rejected_with_error_number(people, simulator_url):
 
 def test_csv_results_shape_is_read_too(people, settings):
     process, url = start_simulator(
-        "--account", "test-client:test-secret-4321", "--accepted-seconds", "0",
-        "--processing-seconds", "0.2", "--results-shape", "csv", name="simulator-csv",
+        "--account",
+        "test-client:test-secret-4321",
+        "--accepted-seconds",
+        "0",
+        "--processing-seconds",
+        "0.2",
+        "--results-shape",
+        "csv",
+        name="simulator-csv",
     )
     settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = url
     try:
@@ -118,7 +131,9 @@ def test_descriptor_results_shape_downloads_file(people, simulator_url):
 def _wait_finished(client, job_id):
     from tests.support import wait_until
 
-    wait_until(lambda: client.status(job_id).status == "finished", timeout=20, interval=0.2)
+    wait_until(
+        lambda: client.status(job_id).status == "finished", timeout=20, interval=0.2
+    )
 
 
 def test_silent_server_times_out(people, settings):
@@ -126,7 +141,9 @@ def test_silent_server_times_out(people, settings):
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     accepted = []
-    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    threading.Thread(
+        target=lambda: accepted.append(listener.accept()), daemon=True
+    ).start()
     settings.INSIDEVIEW_AUTH_URL = f"http://127.0.0.1:{listener.getsockname()[1]}"
     settings.INSIDEVIEW_READ_TIMEOUT = 0.5
 
@@ -176,7 +193,8 @@ def test_xml_status_is_decoded():
 def test_xml_token_is_decoded():
     xml = (
         "<accessTokenDetails><accessToken>t0k</accessToken><tokenType>bearer</tokenType>"
-        "<expirationTime>Tue, Jul 21, 2015 09:08:17 PM GMT</expirationTime></accessTokenDetails>"
+        "<expirationTime>Tue, Jul 21, 2015 09:08:17 PM GMT</expirationTime>"
+        "</accessTokenDetails>"
     )
 
     data = decode(_Answer(xml, "application/xml"))

@@ -24,7 +24,11 @@ def test_forward_transition_moves_and_records(people):
     job.refresh_from_db()
     assert job.status == S.SUBMITTING
     event = job.events.get()
-    assert (event.kind, event.status, event.detail) == ("transition", S.SUBMITTING, {"from": "queued"})
+    assert (event.kind, event.status, event.detail) == (
+        "transition",
+        S.SUBMITTING,
+        {"from": "queued"},
+    )
 
 
 def test_backward_transition_is_refused(people):
@@ -54,7 +58,9 @@ def test_stale_copy_can_not_overwrite(people):
 def test_processing_consumes_reservation_once(people):
     job, _ = make_job(people.team, status=S.ACCEPTED)
 
-    apply_api_status(job, "processing", total_processed=0, source=JobEvent.Source.WEBHOOK)
+    apply_api_status(
+        job, "processing", total_processed=0, source=JobEvent.Source.WEBHOOK
+    )
     apply_api_status(job, "processing", total_processed=1, source=JobEvent.Source.BEAT)
     apply_api_status(job, "finished", total_processed=3, source=JobEvent.Source.BEAT)
 
@@ -76,13 +82,17 @@ def test_late_processing_after_finished_is_ignored(people):
     job, _ = make_job(people.team, status=S.ACCEPTED)
     apply_api_status(job, "finished", total_processed=3, source=JobEvent.Source.WEBHOOK)
 
-    applied = apply_api_status(job, "processing", total_processed=1, source=JobEvent.Source.WEBHOOK)
+    applied = apply_api_status(
+        job, "processing", total_processed=1, source=JobEvent.Source.WEBHOOK
+    )
 
     assert not applied
     job.refresh_from_db()
     assert job.status == S.FINISHED
     assert job.total_processed == 3
-    assert job.events.filter(kind=JobEvent.Kind.IGNORED, status="processing").count() == 1
+    assert (
+        job.events.filter(kind=JobEvent.Kind.IGNORED, status="processing").count() == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -104,7 +114,9 @@ def test_end_before_processing_refunds(people, start, api_status, expected):
 
 def test_failure_after_processing_keeps_consumption(people):
     job, _ = make_job(people.team, status=S.ACCEPTED)
-    apply_api_status(job, "processing", total_processed=0, source=JobEvent.Source.WEBHOOK)
+    apply_api_status(
+        job, "processing", total_processed=0, source=JobEvent.Source.WEBHOOK
+    )
 
     apply_api_status(job, "failed", total_processed=1, source=JobEvent.Source.WEBHOOK)
 
@@ -125,7 +137,9 @@ def test_rejection_refunds_once(people):
 def test_unknown_api_status_is_ignored(people):
     job, _ = make_job(people.team, status=S.ACCEPTED)
 
-    applied = apply_api_status(job, "exploded", total_processed=None, source=JobEvent.Source.WEBHOOK)
+    applied = apply_api_status(
+        job, "exploded", total_processed=None, source=JobEvent.Source.WEBHOOK
+    )
 
     assert not applied
     job.refresh_from_db()

@@ -62,7 +62,10 @@ def test_preview_lists_invalid_lines_without_confirm(bob_client):
     content = response.content.decode()
     assert "acme corp" in content
     assert "Line" in content
-    assert "confirm" not in response.context or response.context.get("confirm_form") is None
+    assert (
+        "confirm" not in response.context
+        or response.context.get("confirm_form") is None
+    )
     assert 'id="confirm"' not in content
 
 
@@ -86,11 +89,15 @@ def test_preview_creates_nothing(bob_client, people):
     assert not UsageEntry.objects.exists()
 
 
-def test_confirm_creates_upload_job_and_reservation(bob_client, people, django_capture_on_commit_callbacks):
+def test_confirm_creates_upload_job_and_reservation(
+    bob_client, people, django_capture_on_commit_callbacks
+):
     token = _token(_preview(bob_client, "736233,781163,724468"))
 
     with django_capture_on_commit_callbacks() as callbacks:
-        response = bob_client.post("/jobs/new/confirm/", {"preview_token": token}, headers=HTMX)
+        response = bob_client.post(
+            "/jobs/new/confirm/", {"preview_token": token}, headers=HTMX
+        )
 
     upload = Upload.objects.get()
     job = upload.jobs.get()
@@ -106,8 +113,12 @@ def test_confirm_creates_upload_job_and_reservation(bob_client, people, django_c
 def test_double_confirm_creates_one_upload(bob_client):
     token = _token(_preview(bob_client, "736233"))
 
-    first = bob_client.post("/jobs/new/confirm/", {"preview_token": token}, headers=HTMX)
-    second = bob_client.post("/jobs/new/confirm/", {"preview_token": token}, headers=HTMX)
+    first = bob_client.post(
+        "/jobs/new/confirm/", {"preview_token": token}, headers=HTMX
+    )
+    second = bob_client.post(
+        "/jobs/new/confirm/", {"preview_token": token}, headers=HTMX
+    )
 
     assert Upload.objects.count() == 1
     assert first["HX-Redirect"] == second["HX-Redirect"]
@@ -140,7 +151,9 @@ def test_quota_used_between_preview_and_confirm_is_refused(bob_client, people):
     people.team.quota_row.monthly_ids = 2
     people.team.quota_row.save()
 
-    response = bob_client.post("/jobs/new/confirm/", {"preview_token": token}, follow=True)
+    response = bob_client.post(
+        "/jobs/new/confirm/", {"preview_token": token}, follow=True
+    )
 
     assert not Upload.objects.exists()
     assert b"needs 3 company ids but the team has 2 of its 2 left" in response.content

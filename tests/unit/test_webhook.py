@@ -24,7 +24,12 @@ def _post(client, token, body, **headers):
 
 
 def _status_body(job, status, total=0):
-    return {"jobId": job.insideview_job_id, "status": status, "totalProcessed": total, "type": "techProfileFetch"}
+    return {
+        "jobId": job.insideview_job_id,
+        "status": status,
+        "totalProcessed": total,
+        "type": "techProfileFetch",
+    }
 
 
 def test_delivery_applies_newer_status(people, client):
@@ -48,11 +53,16 @@ def test_duplicate_delivery_is_harmless(people, client):
 
     assert (first.status_code, second.status_code) == (200, 200)
     assert job.events.filter(kind=JobEvent.Kind.WEBHOOK).count() == 2
-    assert job.events.filter(kind=JobEvent.Kind.TRANSITION, status=S.PROCESSING).count() == 1
+    assert (
+        job.events.filter(kind=JobEvent.Kind.TRANSITION, status=S.PROCESSING).count()
+        == 1
+    )
 
 
 def test_late_delivery_does_not_move_back(people, client):
-    job, token = make_job(people.team, status=S.RESULTS_READY, insideview_job_id="c" * 20)
+    job, token = make_job(
+        people.team, status=S.RESULTS_READY, insideview_job_id="c" * 20
+    )
 
     response = _post(client, token, _status_body(job, "processing"))
 
@@ -71,7 +81,9 @@ def test_unknown_token_is_404(people, client):
 
 def test_token_of_one_job_does_not_move_another(people, client):
     job, token = make_job(people.team, status=S.ACCEPTED, insideview_job_id="d" * 20)
-    other, _ = make_job(people.other_team, status=S.ACCEPTED, insideview_job_id="e" * 20)
+    other, _ = make_job(
+        people.other_team, status=S.ACCEPTED, insideview_job_id="e" * 20
+    )
 
     _post(client, token, {"jobId": other.insideview_job_id, "status": "finished"})
 
@@ -92,7 +104,8 @@ def test_head_echoes_validation_code(people, client):
     _, token = make_job(people.team, status=S.ACCEPTED)
 
     response = client.head(
-        f"/webhooks/insideview/{token}/", headers={"X-InsideViewAPI-ValidationCode": "v-123"}
+        f"/webhooks/insideview/{token}/",
+        headers={"X-InsideViewAPI-ValidationCode": "v-123"},
     )
 
     assert response.status_code == 200

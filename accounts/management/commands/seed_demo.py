@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password",
             default=os.environ.get("DEMO_PASSWORD", "techjobs-demo"),
-            help="Password of both demo users (default: DEMO_PASSWORD or techjobs-demo).",
+            help="Password of the demo users; DEMO_PASSWORD or techjobs-demo if unset.",
         )
         parser.add_argument("--client-id", default="demo-client")
         parser.add_argument("--client-secret", default="demo-secret")
@@ -45,7 +45,9 @@ class Command(BaseCommand):
         credential.set_client_secret(client_secret)
         credential.updated_by = owner
         credential.save()
-        self.stdout.write(f"Demo team ready: {owner.email} (owner), {member.email} (member).")
+        self.stdout.write(
+            f"Demo team ready: {owner.email} (owner), {member.email} (member)."
+        )
 
     def _user(self, email, name, password, *, staff):
         user = User.objects.filter(email=email).first()
