@@ -41,7 +41,14 @@ def _expected_rows(ids):
     rows = set()
     for company_id in ids:
         for row in tech_profile(company_id):
-            rows.add((row["companyId"], row["categoryName"], row["productName"], row["vendorName"]))
+            rows.add(
+                (
+                    row["companyId"],
+                    row["categoryName"],
+                    row["productName"],
+                    row["vendorName"],
+                )
+            )
     return rows
 
 
@@ -53,7 +60,9 @@ def test_job_runs_to_results(people, celery_worker, uuid4_token):
 
     assert job.status == TechJob.Status.RESULTS_READY
     stored = set(
-        TechResult.objects.filter(job=job).values_list("company_id", "category", "product", "vendor")
+        TechResult.objects.filter(job=job).values_list(
+            "company_id", "category", "product", "vendor"
+        )
     )
     assert stored == _expected_rows(EXAMPLE_IDS)
     assert {row[0] for row in stored} == set(EXAMPLE_IDS)
@@ -68,9 +77,14 @@ def test_job_finishes_by_polling_without_webhook(people, celery_worker, settings
     # port nobody listens on, so only polling can move the job.
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:9"
     upload = Upload.objects.create(
-        team=people.team, source="paste", ids=["100001", "100002"], preview_token=uuid.uuid4()
+        team=people.team,
+        source="paste",
+        ids=["100001", "100002"],
+        preview_token=uuid.uuid4(),
     )
-    job = TechJob(team=people.team, upload=upload, sequence=1, ids=upload.ids, id_count=2)
+    job = TechJob(
+        team=people.team, upload=upload, sequence=1, ids=upload.ids, id_count=2
+    )
     job.issue_webhook_token()
     job.save()
     claimed = services.claim_next_job(people.team)
@@ -82,7 +96,9 @@ def test_job_finishes_by_polling_without_webhook(people, celery_worker, settings
         job.refresh_from_db()
         return job.has_ended
 
-    wait_until(polled_to_end, timeout=45, interval=0.5, message="polling to end the job")
+    wait_until(
+        polled_to_end, timeout=45, interval=0.5, message="polling to end the job"
+    )
     assert job.status == TechJob.Status.RESULTS_READY
     assert job.events.filter(kind=JobEvent.Kind.POLL).exists()
     assert not job.events.filter(kind=JobEvent.Kind.WEBHOOK).exists()
@@ -100,7 +116,11 @@ def test_large_list_is_split_and_each_part_finishes(people, celery_worker, uuid4
     for job in jobs:
         _wait_for_end(job, timeout=60)
         assert job.status == TechJob.Status.RESULTS_READY
-    companies = set(TechResult.objects.filter(job__upload=upload).values_list("company_id", flat=True))
+    companies = set(
+        TechResult.objects.filter(job__upload=upload).values_list(
+            "company_id", flat=True
+        )
+    )
     assert companies == set(ids)
 
 
@@ -123,4 +143,8 @@ def test_health_reports_every_component(live_server, simulator_url, celery_worke
     answer = requests.get(f"{live_server.url}/healthz", timeout=10)
 
     assert answer.status_code == 200
-    assert answer.json()["checks"] == {"database": "ok", "broker": "ok", "insideview_api": "ok"}
+    assert answer.json()["checks"] == {
+        "database": "ok",
+        "broker": "ok",
+        "insideview_api": "ok",
+    }
