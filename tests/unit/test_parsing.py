@@ -21,7 +21,7 @@ EXCEL_HINT = "Excel turned this id into a number"
 
 
 def make_xlsx(rows, *, text_columns=(), sheets_before=0):
-    """Build an .xlsx workbook whose first sheet holds rows.
+    """Build an .xlsx workbook whose first sheet contains rows.
 
     Columns listed in text_columns (0-based) get Excel's Text format "@", as a
     user sets it before typing or pasting ids.
@@ -335,6 +335,7 @@ def test_parse_text_paste():
         "736233.00",
         "7,36233E+05",
         "1E+19",
+        "736233,0",
     ],
 )
 def test_excel_numbers_are_rejected(text):
@@ -447,6 +448,21 @@ def test_stray_text_above_list_is_reported():
 
     assert report.ids == ["1045", "736233"]
     assert [item.value for item in report.invalid] == ["see below", "thanks"]
+
+
+def test_single_row_with_name_is_a_list():
+    report = parse_text("736233,Acme")
+
+    assert report.ids == ["736233"]
+    assert [item.value for item in report.invalid] == ["Acme"]
+
+
+def test_list_header_names():
+    for header in ["Company", "Companies", "IDs", "InsideView Company IDs", "IV ID"]:
+        report = parse_text(f"{header}\n736233\n")
+
+        assert report.ids == ["736233"], header
+        assert report.invalid == [], header
 
 
 def test_unclosed_quote_is_reported():
@@ -575,9 +591,12 @@ def test_oversize_file_is_rejected():
 
 
 def test_file_at_size_limit_is_read():
-    data = b"1\n" * (MAX_UPLOAD_BYTES // 2)
+    line = b" " * 1023 + b"\n"
+    padding = line * ((MAX_UPLOAD_BYTES - 7) // len(line))
+    data = b"736233\n" + padding + b" " * ((MAX_UPLOAD_BYTES - 7) % len(line))
 
-    assert parse_file("big.csv", data).ids == ["1"]
+    assert len(data) == MAX_UPLOAD_BYTES
+    assert parse_file("big.csv", data).ids == ["736233"]
 
 
 def test_oversize_paste_is_rejected():
@@ -618,14 +637,25 @@ def test_unknown_extension_is_rejected(name):
         b"PK\x03\x04" + b"\x00" * 100,
         b"Company ID\n736233\n",
         make_zip({"xl/workbook.xml": "<not-a-workbook"}),
+        make_zip({"notes.txt": "736233"}),
     ],
-    ids=["truncated", "bad-zip-header", "text-renamed", "broken-xml"],
+    ids=["truncated", "bad-zip-header", "text-renamed", "broken-xml", "other-zip"],
 )
 def test_corrupt_xlsx_is_rejected(data):
     message = rejection("ids.xlsx", data)
 
     assert message.startswith("ids.xlsx could not be read as an Excel workbook.")
     assert "save it as .xlsx or .csv" in message
+
+
+def test_workbook_unpacking_too_large_is_rejected(monkeypatch):
+    monkeypatch.setattr("techjobs.parsing.xlsx.MAX_UNPACKED_BYTES", 1000)
+    data = make_xlsx([["Company ID"], ["736233"]])
+
+    message = rejection("ids.xlsx", data)
+
+    assert "unpacks to more than" in message
+    assert "Save the id column alone as .csv" in message
 
 
 def test_non_workbook_zip_named_xlsx_is_rejected():
@@ -668,7 +698,7 @@ def encode(text, encoding):
 @st.composite
 def written_lists(draw, ids):
     """Draw a file (name, bytes, expected column) or a paste (None, text, column)
-    that holds ids."""
+    that contains ids."""
     kind = draw(st.sampled_from(["list", "table", "xlsx", "xlsx-table", "paste"]))
     header = draw(st.sampled_from(ID_HEADERS))
 
@@ -692,7 +722,16 @@ def written_lists(draw, ids):
         return "ids.xlsx", make_xlsx(rows), None
 
     line_ending = draw(st.sampled_from(LINE_ENDINGS))
-    if kind == "table":
+    if kind == "table" and len(ids) >= 2 and draw(st.booleans()):
+        # A table without a header is read from its first column when every
+        # other cell contains a letter.
+        delimiter = draw(st.sampled_from([",", ";", "\t"]))
+        lines = [
+            delimiter.join([value, quote(draw(st.sampled_from(NAMES)))])
+            for value in ids
+        ]
+        column = None
+    elif kind == "table":
         delimiter = draw(st.sampled_from([",", ";", "\t"]))
         lines = [delimiter.join(["Name", header])]
         for value in ids:
