@@ -38,16 +38,50 @@ def build_parser():
             "the /Auth/login/v1/token endpoints and the /api/v1 paths."
         ),
     )
-    parser.add_argument(
+    _add_server_options(parser.add_argument_group("server"))
+    _add_accounts_options(parser.add_argument_group("accounts"))
+    _add_jobs_options(parser.add_argument_group("jobs and results"))
+    _add_limits_options(parser.add_argument_group("tokens and throttling"))
+    _add_webhooks_options(parser.add_argument_group("webhooks and faults"))
+    return parser
+
+
+def _add_server_options(group):
+    group.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
     )
-    parser.add_argument(
+    group.add_argument(
         "--port",
         type=int,
         default=8001,
-        help="TCP port to listen on; 0 picks a free one (default %(default)s)",
+        help="TCP port to listen on, or 0 for a free one (default %(default)s)",
     )
-    parser.add_argument(
+    group.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="extra Host header value to accept besides loopback names. Repeatable.",
+    )
+    group.add_argument(
+        "--threads",
+        type=positive_int,
+        default=8,
+        help="request-handling threads in the one worker process (default %(default)s)",
+    )
+    group.add_argument(
+        "--access-log", action="store_true", help="log each request to stdout"
+    )
+    group.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        default="warning",
+        help="log level of the server and the simulator (default %(default)s)",
+    )
+
+
+def _add_accounts_options(group):
+    group.add_argument(
         "--account",
         action="append",
         default=[],
@@ -58,61 +92,37 @@ def build_parser():
             f"--account, the account {':'.join(DEMO_ACCOUNT)} is created."
         ),
     )
-    parser.add_argument(
+    group.add_argument(
         "--disabled-account",
         action="append",
         default=[],
         metavar="CLIENT_ID:CLIENT_SECRET[:MONTHLY_CREDITS]",
         help=(
             "an account that can get tokens but is not licensed for the techProfile "
-            "APIs, which answer it with HTTP 405; repeat for more"
+            "APIs, so they return HTTP 405 to it. Repeat for more."
         ),
     )
-    parser.add_argument(
+
+
+def _add_jobs_options(group):
+    group.add_argument(
         "--accepted-seconds",
         type=non_negative_float,
+        metavar="SECONDS",
         default=2.0,
-        help="minimum seconds a job stays accepted before processing (default %(default)s)",
+        help=(
+            "minimum seconds a job stays accepted before processing "
+            "(default %(default)s)"
+        ),
     )
-    parser.add_argument(
+    group.add_argument(
         "--processing-seconds",
         type=non_negative_float,
+        metavar="SECONDS",
         default=4.0,
         help="seconds a job spends processing, whatever its size (default %(default)s)",
     )
-    parser.add_argument(
-        "--results-shape",
-        choices=("descriptor", "csv"),
-        default="descriptor",
-        help=(
-            "what GET .../job/{jobId}/results returns: a descriptor with a resultsUrl "
-            "to download, or the CSV file itself (default %(default)s)"
-        ),
-    )
-    parser.add_argument(
-        "--token-lifetime",
-        type=non_negative_float,
-        default=ONE_YEAR_SECONDS,
-        metavar="SECONDS",
-        help="lifetime of access tokens in seconds (default one year, %(default)s)",
-    )
-    parser.add_argument(
-        "--requests-per-window",
-        type=positive_int,
-        default=1000,
-        metavar="N",
-        help=(
-            "API requests allowed per access token per throttling window before the "
-            "account is locked out with HTTP 429 for one window (default %(default)s)"
-        ),
-    )
-    parser.add_argument(
-        "--throttle-window-seconds",
-        type=non_negative_float,
-        default=THROTTLE_WINDOW_SECONDS,
-        help="length of the throttling window and lock-out, in seconds (default %(default)s)",
-    )
-    parser.add_argument(
+    group.add_argument(
         "--max-waiting-jobs",
         type=int,
         default=10,
@@ -122,58 +132,79 @@ def build_parser():
             "more submission is rejected with HTTP 400 (default %(default)s)"
         ),
     )
-    parser.add_argument(
+    group.add_argument(
+        "--results-shape",
+        choices=("descriptor", "csv"),
+        default="descriptor",
+        help=(
+            "what GET .../job/{jobId}/results returns: a descriptor with a resultsUrl "
+            "to download, or the CSV file itself (default %(default)s)"
+        ),
+    )
+    group.add_argument(
         "--results-url-lifetime",
         type=non_negative_float,
         default=24 * 3600,
         metavar="SECONDS",
         help="seconds a resultsUrl stays valid (default %(default)s)",
     )
-    parser.add_argument(
+
+
+def _add_limits_options(group):
+    group.add_argument(
+        "--token-lifetime",
+        type=non_negative_float,
+        default=ONE_YEAR_SECONDS,
+        metavar="SECONDS",
+        help="lifetime of access tokens in seconds (default one year, %(default)s)",
+    )
+    group.add_argument(
+        "--requests-per-window",
+        type=positive_int,
+        default=1000,
+        metavar="N",
+        help=(
+            "API requests allowed per access token per throttling window before the "
+            "account is locked out with HTTP 429 for one window (default %(default)s)"
+        ),
+    )
+    group.add_argument(
+        "--throttle-window-seconds",
+        type=non_negative_float,
+        metavar="SECONDS",
+        default=THROTTLE_WINDOW_SECONDS,
+        help=(
+            "length of the throttling window and of the lock-out, in seconds "
+            "(default %(default)s)"
+        ),
+    )
+
+
+def _add_webhooks_options(group):
+    group.add_argument(
         "--webhook-secret",
+        metavar="SECRET",
         help=(
             "sign webhook bodies with this secret: header "
             "X-InsideViewAPI-AlertDataSignature = hex HMAC-SHA1 (default: unsigned)"
         ),
     )
-    parser.add_argument(
+    group.add_argument(
         "--webhook-backoff-seconds",
         type=non_negative_float,
+        metavar="SECONDS",
         default=1.0,
         help=(
             "delay before the first webhook retry, doubled for each of the up to 3 "
             "retries (default %(default)s)"
         ),
     )
-    parser.add_argument(
+    group.add_argument(
         "--scenario",
         choices=sorted(SCENARIOS),
         default="default",
         help="fault-injection scenario (default %(default)s: no faults)",
     )
-    parser.add_argument(
-        "--allowed-host",
-        action="append",
-        default=[],
-        metavar="HOST",
-        help="extra Host header value to accept besides loopback names; repeatable",
-    )
-    parser.add_argument(
-        "--threads",
-        type=positive_int,
-        default=8,
-        help="request-handling threads in the one worker process (default %(default)s)",
-    )
-    parser.add_argument(
-        "--access-log", action="store_true", help="log each request to stdout"
-    )
-    parser.add_argument(
-        "--log-level",
-        choices=("debug", "info", "warning", "error"),
-        default="warning",
-        help="log level of the server and the simulator (default %(default)s)",
-    )
-    return parser
 
 
 def build_config(args, parser):

@@ -1,6 +1,6 @@
 """Technology catalogue and the deterministic tech profile of each company.
 
-The categories, products and vendors are real; the ids are the simulator's own.
+The categories, products and vendors are real, but the ids are the simulator's own.
 Which products a company has is derived from a SHAKE-256 digest of its id, so every
 run, process and Python version returns the same rows for the same id.
 """
@@ -9,7 +9,8 @@ import functools
 import hashlib
 from typing import NamedTuple
 
-# (categoryId, categoryName, [(subCategoryId, subCategoryName, [(productName, vendorName)])])
+# Each entry is (categoryId, categoryName, sub-categories), and each sub-category is
+# (subCategoryId, subCategoryName, [(productName, vendorName), ...]).
 # A product's id is its sub-category id times 100 plus its position, from 1.
 _CATALOGUE = [
     (1, "CRM", [

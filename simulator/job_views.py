@@ -26,8 +26,11 @@ _validate_url = URLValidator(schemes=["http", "https"])
 
 
 def parse_company_ids(body):
-    """Return the company ids of a job body: split on commas and newlines, trimmed,
-    blanks dropped, repeats kept. Raises ApiError 400 for a bad list."""
+    """Return the company ids of a job body, split on commas and newlines.
+
+    Ids are trimmed, blanks are dropped and repeats are kept. Raises ApiError 400
+    for an empty, too long or invalid list.
+    """
     text = body.decode("utf-8-sig", errors="replace")
     company_ids = [part.strip() for part in _ID_SEPARATORS.split(text)]
     company_ids = [company_id for company_id in company_ids if company_id]
@@ -88,11 +91,13 @@ def job_results(request, account, job_id):
     """Return the results of an ended job: the CSV itself or a descriptor linking
     to it, as chosen by --results-shape."""
     current = runtime.current()
-    job = current.store.find_job(account, job_id)
-    if job.status in (JobStatus.ACCEPTED, JobStatus.PROCESSING):
+    with current.store.lock:
+        job = current.store.find_job(account, job_id)
+        status = job.status
+    if status in (JobStatus.ACCEPTED, JobStatus.PROCESSING):
         raise errors.job_not_finished()
-    if job.status == JobStatus.ABORTED:
-        raise errors.job_has_no_results(job.status)
+    if status == JobStatus.ABORTED:
+        raise errors.job_has_no_results(status)
 
     if current.config.results_shape == "csv":
         return HttpResponse(
@@ -106,7 +111,7 @@ def job_results(request, account, job_id):
     descriptor = {
         "jobId": job.job_id,
         "jobType": JOB_TYPE,
-        "jobStatus": str(job.status),
+        "jobStatus": str(status),
         "createdDate": format_created_date(job.created_at),
         "creditsConsumed": job.credits_consumed,
         "resultsUrl": request.build_absolute_uri(f"{path}?{query}"),

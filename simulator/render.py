@@ -5,9 +5,12 @@ render as repeated elements named after the field, as JAXB does by default.
 """
 
 import json
+import logging
 from xml.etree import ElementTree
 
 from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 JSON = "application/json"
 XML = "application/xml"
@@ -40,6 +43,13 @@ def render(request, root, data, *, status=200, as_json=None, wrap_json=False):
 
 
 def render_error(request, error, *, as_json=None):
+    logger.info(
+        "%s %s rejected with %s: %s",
+        request.method,
+        request.path,
+        error.error_number,
+        error.message,
+    )
     return render(request, "error", error.body(), status=error.status, as_json=as_json)
 
 

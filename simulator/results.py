@@ -14,8 +14,8 @@ _LINK_SALT = "simulator.results-link"
 def results_csv(job):
     """Return the job's results file as UTF-8 CSV text with a header row.
 
-    A finished job gets one row per (company, product); a failed one gets one
-    "failed" row per company with the reason. Repeated ids are listed once.
+    A finished job gets one row per (company, product). A failed one gets one
+    "failed" row per company, with the reason. Repeated ids are listed once.
     """
     if job.results_csv is not None:
         return job.results_csv

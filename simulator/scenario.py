@@ -13,9 +13,9 @@ from dataclasses import dataclass
 class Delivery:
     """One webhook POST to make for a status change.
 
-    `delay_seconds` is waited before the first attempt. Deliveries with `in_order`
-    go out one after another per job, in status order; the others go out at once in
-    their own thread, so they can overtake.
+    The sender waits `delay_seconds` before the first attempt. Deliveries with
+    `in_order` go out one after another per job, in status order. The others start
+    at once in their own thread, so they can overtake.
     """
 
     delay_seconds: float = 0.0

@@ -1,7 +1,7 @@
 """Background thread that moves jobs through accepted, processing and finished.
 
 A job waits at least `accepted_seconds` in accepted, then starts processing once
-its account has fewer than `max_processing_jobs` jobs processing; waiting jobs
+its account has fewer than `max_processing_jobs` jobs processing. Waiting jobs
 start oldest first. Processing takes `processing_seconds`, during which
 totalProcessed grows linearly. Every status change is sent to the job's webhook.
 """

@@ -28,7 +28,7 @@ WSGI_APPLICATION = None
 USE_TZ = True
 TIME_ZONE = "UTC"
 
-# A job body holds at most 10,000 ids, well under this limit in bytes.
+# A job body contains at most 10,000 ids, well under this limit in bytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

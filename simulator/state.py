@@ -1,7 +1,7 @@
 """In-memory accounts, access tokens and jobs of one simulator process.
 
-Every read and write goes through Store while holding Store.lock, because gunicorn
-serves requests from several threads and the scheduler thread moves jobs on.
+Every change goes through Store while holding Store.lock, because gunicorn serves
+requests from several threads and the scheduler thread moves jobs on.
 Lifecycle times use time.monotonic(); dates shown to clients use UTC wall time.
 """
 
@@ -183,8 +183,8 @@ class Store:
             if len(active) >= limit:
                 raise errors.too_many_jobs()
 
-            # Waiting jobs are debited when they start, so their ids are set aside
-            # here: that way a job accepted now can always be paid for later.
+            # Waiting jobs are debited only when they start. Their ids are set aside
+            # here, so a job accepted now can always be paid for later.
             now = utc_now()
             waiting = sum(
                 len(job.company_ids)

@@ -1,7 +1,7 @@
 """Request throttling with InsideView's rules.
 
 Requests are counted per access token over a fixed window. Once a token goes past
-the limit, every token of its account is refused for one whole window, and then all
+the limit, every token of its account is rejected for one whole window, and then all
 counts restart at zero. The caller serialises access, so this class takes no lock.
 """
 

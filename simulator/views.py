@@ -37,7 +37,7 @@ def issue_token(request, as_json):
     """Exchange clientId and clientSecret for an access token.
 
     The parameters are read from the query string, or from a form body. The
-    ".json" path always answers in JSON, the other one follows Accept.
+    ".json" path always returns JSON, and the other one follows Accept.
     """
     json_or_accept = True if as_json else None
     try:
@@ -71,10 +71,10 @@ def issue_token(request, as_json):
 
 
 def download_results(request, job_type, job_id, file_name):
-    """Serve a results file to whoever holds an unexpired link to it.
+    """Serve a results file to any client with an unexpired link to it.
 
-    The signed token in the link stands in for the accessToken header, as the
-    signed CloudFront links of the real API do.
+    The signed token in the link replaces the accessToken header, as the signed
+    CloudFront links of the real API do.
     """
     try:
         check_method(request, ("GET",))

@@ -157,7 +157,7 @@ def _wait_until_healthy(base_url):
 class WebhookReceiver:
     """A loopback HTTP server that records webhook POSTs.
 
-    `replies` lists the status codes to answer with, in order. Once it is used up
+    `replies` lists the status codes to reply with, in order. Once it is used up,
     every call gets 200.
     """
 
