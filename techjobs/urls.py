@@ -9,6 +9,11 @@ urlpatterns = [
     path("jobs/new/preview/", views.preview_upload, name="upload-preview"),
     path("jobs/new/confirm/", views.confirm_upload, name="upload-confirm"),
     path("uploads/<uuid:code>/", views.upload_detail, name="upload-detail"),
+    path(
+        "uploads/<uuid:code>/results.csv",
+        views.upload_results_csv,
+        name="upload-results-csv",
+    ),
     path("jobs/<uuid:code>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:code>/results.csv", views.job_results_csv, name="job-results-csv"),
     path(

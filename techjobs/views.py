@@ -1,11 +1,14 @@
 import csv
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
@@ -14,6 +17,7 @@ from accounts.teams import require_membership
 from . import ledger, parsing, services
 from .forms import ConfirmForm, UploadForm
 from .models import ENDED_STATUSES, TechJob, TechResult, Upload
+from .uploads import CappedUploadHandler
 
 PENDING_KEY = "pending_upload"
 RESULTS_PER_PAGE = 50
@@ -67,12 +71,30 @@ def new_upload(request):
     )
 
 
+@csrf_exempt
 @require_POST
 def preview_upload(request):
+    # The upload handler must be in place before anything reads the body,
+    # and the CSRF check reads it, so the check runs inside.
+    request.upload_handlers = [CappedUploadHandler(request)]
+    return _preview_upload(request)
+
+
+@csrf_protect
+def _preview_upload(request):
     membership = _submitter(request)
-    form = UploadForm(request.POST, request.FILES)
-    context = {"form": form, "usage": ledger.usage(membership.team)}
-    if form.is_valid():
+    context = {"usage": ledger.usage(membership.team)}
+    try:
+        form = UploadForm(request.POST, request.FILES)
+    except RequestDataTooBig:
+        form = UploadForm()
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20
+        context["rejection"] = (
+            f"The pasted list is over {limit} MB. Split it into smaller parts, "
+            "or save it as a file and upload that."
+        )
+    context["form"] = form
+    if form.is_bound and form.is_valid():
         context.update(_build_preview(request, membership.team, form))
 
     template = "techjobs/_preview.html" if request.htmx else "techjobs/new_upload.html"
@@ -83,6 +105,7 @@ def _build_preview(request, team, form) -> dict:
     upload = form.cleaned_data.get("file")
     try:
         if upload:
+            parsing.check_size(upload.size, upload.name)
             report = parsing.parse_file(upload.name, upload.read())
         else:
             report = parsing.parse_text(form.cleaned_data["ids"])
@@ -169,11 +192,13 @@ def _redirect_to(request, name):
 @require_GET
 def upload_detail(request, code):
     upload = _upload_for_user(request, code)
-    jobs = upload.jobs.order_by("sequence")
+    jobs = list(upload.jobs.order_by("sequence"))
     context = {
         "upload": upload,
         "jobs": jobs,
-        "running": any(not j.has_ended for j in jobs),
+        "running": any(not job.has_ended for job in jobs),
+        "ready": sum(job.status == TechJob.Status.RESULTS_READY for job in jobs),
+        "processed": sum(job.total_processed for job in jobs),
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "techjobs/_upload_jobs.html", context)
@@ -212,19 +237,30 @@ def _stop_polling(response):
 @require_GET
 def job_results_csv(request, code):
     job = _job_for_user(request, code)
-    rows = (
-        TechResult.objects.filter(job=job)
-        .order_by("company_id", "category", "product", "pk")
-        .values_list(
-            "company_id", "category", "sub_category", "product", "vendor", "status"
-        )
+    day = f"{job.upload.created_at:%Y%m%d}"
+    filename = f"techjobs-{day}-job{job.sequence}-{job.code.hex[:8]}.csv"
+    return _results_csv(TechResult.objects.filter(job=job), filename)
+
+
+@require_GET
+def upload_results_csv(request, code):
+    upload = _upload_for_user(request, code)
+    filename = f"techjobs-{upload.created_at:%Y%m%d}-{upload.code.hex[:8]}.csv"
+    return _results_csv(TechResult.objects.filter(job__upload=upload), filename)
+
+
+CSV_COLUMNS = ["company_id", "category", "sub_category", "product", "vendor", "status"]
+
+
+def _results_csv(results, filename: str) -> StreamingHttpResponse:
+    """Stream result rows as CSV, so a large export never sits in memory."""
+    rows = results.order_by("company_id", "category", "product", "pk").values_list(
+        *CSV_COLUMNS
     )
     response = StreamingHttpResponse(
         _csv_lines(rows.iterator(chunk_size=2000)),
         content_type="text/csv; charset=utf-8",
     )
-    day = f"{job.upload.created_at:%Y%m%d}"
-    filename = f"techjobs-{day}-job{job.sequence}-{job.code.hex[:8]}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -236,8 +272,6 @@ class _Echo:
 
 def _csv_lines(rows):
     writer = csv.writer(_Echo())
-    yield writer.writerow(
-        ["company_id", "category", "sub_category", "product", "vendor", "status"]
-    )
+    yield writer.writerow(CSV_COLUMNS)
     for row in rows:
         yield writer.writerow(row)

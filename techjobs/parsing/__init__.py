@@ -8,7 +8,13 @@ rejected. Ids stay strings throughout, so leading zeros are kept.
 
 from .files import ACCEPTED_EXTENSIONS, parse_file
 from .ids import is_valid_company_id
-from .report import MAX_UPLOAD_BYTES, InvalidId, ParseReport, UploadRejected
+from .report import (
+    MAX_UPLOAD_BYTES,
+    InvalidId,
+    ParseReport,
+    UploadRejected,
+    check_size,
+)
 from .text import parse_text
 
 __all__ = [
@@ -17,6 +23,7 @@ __all__ = [
     "InvalidId",
     "ParseReport",
     "UploadRejected",
+    "check_size",
     "is_valid_company_id",
     "parse_file",
     "parse_text",
