@@ -62,9 +62,11 @@ def test_dropped_file_is_chosen(upload_page):
     upload_page.evaluate(
         """() => {
             const data = new DataTransfer();
-            data.items.add(new File(["781163\\n724468\\n"], "dropped.txt", {type: "text/plain"}));
+            const file = new File(["781163\\n724468\\n"], "dropped.txt");
+            data.items.add(file);
             const zone = document.getElementById("drop-zone");
-            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true}));
+            const drop = new DragEvent("drop", {dataTransfer: data, bubbles: true});
+            zone.dispatchEvent(drop);
         }"""
     )
     assert "dropped.txt" in upload_page.inner_text("#file-chosen")
