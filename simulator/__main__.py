@@ -203,7 +203,10 @@ def _add_webhooks_options(group):
         "--scenario",
         choices=sorted(SCENARIOS),
         default="default",
-        help="fault-injection scenario (default %(default)s: no faults)",
+        help=(
+            "fault-injection scenario: default has no faults, failing-jobs fails "
+            "every job at the end of processing (default %(default)s)"
+        ),
     )
 
 

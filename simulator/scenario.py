@@ -42,4 +42,13 @@ class Scenario:
         return [Delivery()]
 
 
-SCENARIOS = {Scenario.name: Scenario}
+class FailingJobs(Scenario):
+    """Every job fails when its processing ends."""
+
+    name = "failing-jobs"
+
+    def job_failure(self, job):
+        return "Processing failed: the simulator's failing-jobs scenario is active."
+
+
+SCENARIOS = {scenario.name: scenario for scenario in (Scenario, FailingJobs)}

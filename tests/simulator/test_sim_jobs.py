@@ -302,3 +302,26 @@ def test_cancel_xml(simulator):
     root = ElementTree.fromstring(response.content)
     assert root.tag == "BulkLeadEnrichmentStatus"
     assert root.findtext("status") == "aborted"
+
+
+def test_failed_job_results(webhook_receiver):
+    with run_simulator(*FAST_TIMINGS, "--scenario", "failing-jobs") as simulator:
+        token = simulator.token()
+        job_id = simulator.submit(
+            token, "736233,781163", webhook=webhook_receiver.url
+        ).json()["jobId"]
+
+        status = simulator.wait_for_status(token, job_id, {"failed", "finished"})
+        descriptor = simulator.results(token, job_id).json()
+        download = simulator.session.get(descriptor["resultsUrl"], timeout=10)
+        webhook_receiver.wait_for_calls(2)
+
+        assert status["status"] == "failed"
+        assert descriptor["jobStatus"] == "failed"
+        assert descriptor["creditsConsumed"] == 2
+        rows = parse_csv(download.text)
+        assert [row["companyId"] for row in rows] == ["736233", "781163"]
+        assert {row["status"] for row in rows} == {"failed"}
+        assert all(row["errorMessage"].startswith("Processing failed") for row in rows)
+        statuses = [payload["status"] for payload in webhook_receiver.payloads()]
+        assert statuses == ["processing", "failed"]
