@@ -1,6 +1,6 @@
 """Hook points for fault injection.
 
-The views, the scheduler and the webhook sender ask the active Scenario at each
+The views and the scheduler ask the active Scenario at each
 point where a fault could be injected. The default scenario injects none. A fault
 scenario subclasses Scenario, overrides hooks, and is added to SCENARIOS so that
 `--scenario NAME` selects it.
@@ -28,8 +28,8 @@ class Scenario:
     def before_request(self, request):
         """Run before an API view: may sleep, or raise ApiError to fail the call."""
 
-    def token_lifetime(self, account, default_seconds):
-        """Return the lifetime in seconds of a token issued to the account."""
+    def token_lifetime(self, client_id, default_seconds):
+        """Return the lifetime in seconds of a token issued to the client id."""
         return default_seconds
 
     def job_failure(self, job):

@@ -129,6 +129,8 @@ class Store:
             for spec in config.accounts
         }
         self._tokens = {}
+        # NOTE: jobs and their results stay until the process exits. The real API's
+        # retention period is not public, so nothing expires them yet.
         self._jobs = {}  # job id -> Job, in creation order
         self._events = []
         self._throttle = Throttle(
