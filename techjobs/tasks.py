@@ -2,9 +2,13 @@
 
 import logging
 import random
+from datetime import timedelta
+from functools import cache
 
+import redis
 from celery import shared_task
-from django.db.models import F
+from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Team
@@ -21,6 +25,11 @@ S = TechJob.Status
 MAX_RETRIES = 8
 
 
+@cache
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
 def _load_job(job_id: int) -> TechJob | None:
     """Return the job, or None if it was deleted after the task was queued."""
     return TechJob.objects.select_related("team__credential").filter(pk=job_id).first()
@@ -30,6 +39,19 @@ def _retry_countdown(task, exc: ApiError) -> float:
     """Exponential backoff with jitter, never sooner than the API's Retry-After."""
     backoff = min(2**task.request.retries, 300) * random.uniform(0.5, 1.5)
     return max(backoff, exc.retry_after or 0)
+
+
+def _retry(task, exc: ApiError) -> None:
+    """Retry the task after a transient error; return if its retries are used up.
+
+    Throttling is retried without a limit: it ends by itself, and a job must
+    not fail because the account was busy.
+    """
+    countdown = _retry_countdown(task, exc)
+    if exc.throttled:
+        raise task.retry(countdown=countdown, exc=exc, max_retries=None) from exc
+    if task.request.retries < task.max_retries:
+        raise task.retry(countdown=countdown, exc=exc) from exc
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
@@ -47,6 +69,20 @@ def dispatch_team(self, team_id: int) -> None:
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def submit_job(self, job_id: int) -> None:
+    # Two attempts at once would create two InsideView jobs, so each holds a
+    # lock and re-reads the job under it; the loser leaves the job alone.
+    lock = _redis().lock(
+        f"techjobs:submit:{job_id}", timeout=settings.CELERY_TASK_TIME_LIMIT + 10
+    )
+    if not lock.acquire(blocking=False):
+        return
+    try:
+        _submit_locked(self, job_id)
+    finally:
+        lock.release()
+
+
+def _submit_locked(task, job_id: int) -> None:
     job = _load_job(job_id)
     if job is None:
         return
@@ -55,11 +91,10 @@ def submit_job(self, job_id: int) -> None:
     try:
         services.submit_job(job)
     except ApiError as exc:
-        if self.request.retries >= self.max_retries:
-            transition(job, S.FAILED, source=JobEvent.Source.WORKER, message=str(exc))
-            dispatch_team.delay(job.team_id)
-            return
-        raise self.retry(countdown=_retry_countdown(self, exc), exc=exc) from exc
+        _retry(task, exc)
+        transition(job, S.FAILED, source=JobEvent.Source.WORKER, message=str(exc))
+        dispatch_team.delay(job.team_id)
+        return
     if job.has_ended:
         dispatch_team.delay(job.team_id)
 
@@ -90,7 +125,10 @@ def refresh_job(self, job_id: int, source: str = JobEvent.Source.WORKER) -> None
             )
             dispatch_team.delay(job.team_id)
             return
-        raise self.retry(countdown=_retry_countdown(self, exc), exc=exc) from exc
+        _retry(self, exc)
+        # Out of retries: the scheduled poll checks the job again later.
+        logger.warning("job %s: status check failed for now: %s", job.code, exc)
+        return
 
     JobEvent.objects.create(
         job=job,
@@ -99,9 +137,14 @@ def refresh_job(self, job_id: int, source: str = JobEvent.Source.WORKER) -> None
         status=answer.status,
         detail={"totalProcessed": answer.total_processed},
     )
-    apply_api_status(
+    moved = apply_api_status(
         job, answer.status, total_processed=answer.total_processed, source=source
     )
+    if moved:
+        # News restarts the polling backoff.
+        TechJob.objects.filter(pk=job.pk).update(
+            check_count=0, next_check_at=timezone.now() + services.poll_delay(0)
+        )
     after_status_change(job)
 
 
@@ -123,14 +166,34 @@ def fetch_results(self, job_id: int) -> None:
     try:
         content = InsideViewClient(job.team.credential).results(job.insideview_job_id)
         count = store_results(job, content)
-    except (ApiError, MalformedResults) as exc:
-        error = exc if isinstance(exc, ApiError) else ApiError(str(exc))
-        services.record_api_error(job, error, source=JobEvent.Source.WORKER)
-        if self.request.retries >= self.max_retries or error.permanent:
-            transition(job, S.FAILED, source=JobEvent.Source.WORKER, message=str(error))
+    except ApiError as exc:
+        services.record_api_error(job, exc, source=JobEvent.Source.WORKER)
+        if exc.permanent:
+            _fail(job, exc)
             return
-        raise self.retry(countdown=_retry_countdown(self, error), exc=exc) from exc
-    logger.info("job %s: %d result rows stored", job.code, count)
+        _retry(self, exc)
+        # Out of retries: the scheduled poll queues the download again later.
+        logger.warning("job %s: results download failed for now: %s", job.code, exc)
+        return
+    except MalformedResults as exc:
+        error = ApiError(str(exc))
+        services.record_api_error(job, error, source=JobEvent.Source.WORKER)
+        _retry(self, error)
+        _fail(job, error)
+        return
+    if count is not None:
+        logger.info("job %s: %d result rows stored", job.code, count)
+
+
+def _fail(job: TechJob, exc: ApiError) -> None:
+    transition(
+        job,
+        S.FAILED,
+        source=JobEvent.Source.WORKER,
+        message=str(exc),
+        error_number=exc.error_number,
+        last_error=exc.message,
+    )
 
 
 @shared_task
@@ -150,8 +213,21 @@ def poll_stale_jobs() -> None:
     for job_id in stalled[:100]:
         fetch_results.delay(job_id)
 
+    # A submission whose worker died, or whose task was lost, is sent again
+    # once no attempt can still be running (the hard time limit has passed).
+    retry_after = timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+    stuck = TechJob.objects.filter(
+        status=S.SUBMITTING,
+        insideview_job_id=None,
+        status_changed_at__lte=now - retry_after,
+    ).filter(Q(next_check_at=None) | Q(next_check_at__lte=now))
+    for job_id in stuck.values_list("pk", flat=True)[:100]:
+        claimed = TechJob.objects.filter(pk=job_id).update(
+            next_check_at=now + retry_after
+        )
+        if claimed:
+            submit_job.delay(job_id)
+
     waiting = TechJob.objects.filter(status=S.QUEUED).values_list("team_id", flat=True)
     for team_id in set(waiting):
         dispatch_team.delay(team_id)
-    # TODO: a job left in submitting by a worker killed mid-request is not yet
-    # reconciled against the API's job list, so it waits for an operator.

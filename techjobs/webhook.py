@@ -1,7 +1,8 @@
 """The endpoint InsideView calls when a job's status changes.
 
-A delivery is a hint, not the truth: it is recorded, a newer status it
-names is applied, and a status check against the API is queued.
+A delivery is a hint, not the truth: deliveries can be lost, repeated,
+late or out of order. Each one is recorded and starts a status check
+against the API, and only the API's answer moves the job.
 """
 
 import hashlib
@@ -15,8 +16,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .lifecycle import apply_api_status
 from .models import JobEvent, TechJob, hash_webhook_token
+from .tasks import refresh_job
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +50,6 @@ def receive_webhook(request, token):
     try:
         body = json.loads(request.body)
         api_status = str(body["status"])
-        total = body.get("totalProcessed")
-        total = int(total) if total not in (None, "") else None
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "Expected a JSON job status."}, status=400)
 
@@ -66,20 +65,8 @@ def receive_webhook(request, token):
             "body": body,
         },
     )
-    apply_api_status(
-        job, api_status, total_processed=total, source=JobEvent.Source.WEBHOOK
-    )
-    transaction.on_commit(lambda: _after_delivery(job.pk))
+    transaction.on_commit(lambda: refresh_job.delay(job.pk, JobEvent.Source.WEBHOOK))
     return JsonResponse({"received": True})
-
-
-def _after_delivery(job_id: int) -> None:
-    from .tasks import after_status_change, refresh_job
-
-    job = TechJob.objects.get(pk=job_id)
-    after_status_change(job)
-    if not job.has_ended and job.status != TechJob.Status.FINISHED:
-        refresh_job.delay(job.pk, JobEvent.Source.WEBHOOK)
 
 
 def _signature_is_valid(job: TechJob, request) -> bool:
@@ -88,6 +75,5 @@ def _signature_is_valid(job: TechJob, request) -> bool:
     if not secret:
         return True
     expected = hmac.new(secret.encode(), request.body, hashlib.sha1).hexdigest()
-    return hmac.compare_digest(
-        expected, request.headers.get(SIGNATURE_HEADER, "").lower()
-    )
+    received = request.headers.get(SIGNATURE_HEADER, "").lower()
+    return hmac.compare_digest(expected, received)

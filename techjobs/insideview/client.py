@@ -2,10 +2,15 @@
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import requests
 from django.conf import settings
 
+from accounts.models import TeamQuota
+
+from . import budget
 from .formats import MalformedResponse, decode, parse_expiry
 
 logger = logging.getLogger(__name__)
@@ -19,7 +24,8 @@ PERMANENT_STATUSES = {400, 403, 404, 405, 415}
 class ApiError(Exception):
     """A failed API call.
 
-    `permanent` is true when retrying the same request can't succeed;
+    `permanent` is true when retrying the same request can't succeed, and
+    `throttled` when the request window of the account is used up.
     `retry_after` is the delay in seconds the API asked for, if any.
     """
 
@@ -31,6 +37,7 @@ class ApiError(Exception):
         error_number: str = "",
         permanent: bool = False,
         retry_after: float | None = None,
+        throttled: bool = False,
     ):
         super().__init__(message)
         self.message = message
@@ -38,6 +45,7 @@ class ApiError(Exception):
         self.error_number = error_number
         self.permanent = permanent
         self.retry_after = retry_after
+        self.throttled = throttled
 
     def __str__(self):
         prefix = f"{self.error_number}: " if self.error_number else ""
@@ -61,6 +69,7 @@ class InsideViewClient:
     def __init__(self, credential, *, session: requests.Session | None = None):
         self.credential = credential
         self.session = session or requests.Session()
+        self._requests_per_window = None
         self.timeout = (
             settings.INSIDEVIEW_CONNECT_TIMEOUT,
             settings.INSIDEVIEW_READ_TIMEOUT,
@@ -132,6 +141,7 @@ class InsideViewClient:
         token = self.credential.cached_access_token() or self.fetch_token()
         all_headers = {"Accept": "application/json", **(headers or {})}
         try:
+            self._take_budget()
             return self._send(
                 method, url, headers={**all_headers, "accessToken": token}, **kwargs
             )
@@ -141,6 +151,7 @@ class InsideViewClient:
         self.credential.forget_access_token()
         token = self.fetch_token()
         try:
+            self._take_budget()
             return self._send(
                 method, url, headers={**all_headers, "accessToken": token}, **kwargs
             )
@@ -148,6 +159,16 @@ class InsideViewClient:
             if exc.status == 401:
                 raise _credentials_rejected(exc) from None
             raise
+
+    def _take_budget(self) -> None:
+        """Count a request against the credential's 5-minute window, or raise."""
+        if self._requests_per_window is None:
+            quota = TeamQuota.objects.filter(team_id=self.credential.team_id).first()
+            self._requests_per_window = quota.requests_per_window if quota else 1000
+        try:
+            budget.take(self.credential.pk, self._requests_per_window)
+        except budget.BudgetExhausted as exc:
+            raise ApiError(str(exc), retry_after=exc.wait, throttled=True) from None
 
     def _send(
         self, method: str, url: str, *, check: bool = True, **kwargs
@@ -203,7 +224,6 @@ def _error_from(response: requests.Response, method: str, url: str) -> ApiError:
         body = {}
     status = response.status_code
     message = body.get("message") or f"HTTP {status} from {method} {_path(url)}."
-    retry_after = response.headers.get("Retry-After")
     logger.warning(
         "InsideView answered %s to %s %s: %s", status, method, _path(url), message[:200]
     )
@@ -212,7 +232,19 @@ def _error_from(response: requests.Response, method: str, url: str) -> ApiError:
         status=status,
         error_number=str(body.get("errorNumber") or ""),
         permanent=status in PERMANENT_STATUSES,
-        retry_after=float(retry_after)
-        if retry_after and retry_after.isdigit()
-        else None,
+        retry_after=_seconds(response.headers.get("Retry-After")),
+        throttled=status == 429,
     )
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """Read a Retry-After header given in seconds or as an HTTP date."""
+    if not retry_after:
+        return None
+    if retry_after.strip().isdigit():
+        return float(retry_after)
+    try:
+        moment = parsedate_to_datetime(retry_after)
+    except (TypeError, ValueError):
+        return None
+    return max((moment - datetime.now(UTC)).total_seconds(), 0.0)
