@@ -10,12 +10,12 @@ urlpatterns = [
     path("jobs/new/confirm/", views.confirm_upload, name="upload-confirm"),
     path("uploads/<uuid:code>/", views.upload_detail, name="upload-detail"),
     path(
-        "uploads/<uuid:code>/results.csv",
-        views.upload_results_csv,
-        name="upload-results-csv",
+        "uploads/<uuid:code>/results.<str:fmt>",
+        views.upload_results,
+        name="upload-results",
     ),
     path("jobs/<uuid:code>/", views.job_detail, name="job-detail"),
-    path("jobs/<uuid:code>/results.csv", views.job_results_csv, name="job-results-csv"),
+    path("jobs/<uuid:code>/results.<str:fmt>", views.job_results, name="job-results"),
     path(
         "webhooks/insideview/<str:token>/",
         webhook.receive_webhook,

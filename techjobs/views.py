@@ -1,11 +1,9 @@
-import csv
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -14,13 +12,13 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from accounts.teams import require_membership
 
-from . import ledger, parsing, services
+from . import exports, ledger, parsing, reports, services
 from .forms import ConfirmForm, UploadForm
 from .models import ENDED_STATUSES, TechJob, TechResult, Upload
 from .uploads import CappedUploadHandler
 
 PENDING_KEY = "pending_upload"
-RESULTS_PER_PAGE = 50
+RESULTS_TARGET = "results-section"
 
 
 def _job_for_user(request, code) -> TechJob:
@@ -193,15 +191,23 @@ def _redirect_to(request, name):
 def upload_detail(request, code):
     upload = _upload_for_user(request, code)
     jobs = list(upload.jobs.order_by("sequence"))
+    ready = sum(job.status == TechJob.Status.RESULTS_READY for job in jobs)
     context = {
         "upload": upload,
         "jobs": jobs,
         "running": any(not job.has_ended for job in jobs),
-        "ready": sum(job.status == TechJob.Status.RESULTS_READY for job in jobs),
+        "ready": ready,
         "processed": sum(job.total_processed for job in jobs),
     }
+    if ready:
+        results = TechResult.objects.filter(job__upload=upload)
+        context.update(_results_context(request, results))
+        context["export_url"] = upload.get_absolute_url() + "results"
+
+    if _wants_results_only(request):
+        return render(request, "techjobs/_results.html", context)
     if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "techjobs/_upload_jobs.html", context)
+        response = render(request, "techjobs/_upload_live.html", context)
         return response if context["running"] else _stop_polling(response)
     return render(request, "techjobs/upload_detail.html", context)
 
@@ -210,23 +216,32 @@ def upload_detail(request, code):
 def job_detail(request, code):
     job = _job_for_user(request, code)
     context = _job_context(request, job)
+    if _wants_results_only(request):
+        return render(request, "techjobs/_results.html", context)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "techjobs/_job_live.html", context)
         return _stop_polling(response) if job.has_ended else response
     return render(request, "techjobs/job_detail.html", context)
 
 
+def _wants_results_only(request) -> bool:
+    """Tell a search or page change of the results table from a poll of the page."""
+    return bool(request.htmx) and request.htmx.target == RESULTS_TARGET
+
+
 def _job_context(request, job: TechJob) -> dict:
-    results = TechResult.objects.filter(job=job).order_by(
-        "company_id", "category", "product", "pk"
-    )
-    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return {
         "job": job,
         "events": job.events.all(),
-        "page": page,
-        "companies": results.values("company_id").distinct().count(),
+        "export_url": job.get_absolute_url() + "results",
+        **_results_context(request, TechResult.objects.filter(job=job)),
     }
+
+
+def _results_context(request, results) -> dict:
+    return reports.summarize(
+        results, query=request.GET.get("q", ""), page_number=request.GET.get("page")
+    )
 
 
 def _stop_polling(response):
@@ -235,43 +250,22 @@ def _stop_polling(response):
 
 
 @require_GET
-def job_results_csv(request, code):
+def job_results(request, code, fmt):
     job = _job_for_user(request, code)
+    _check_format(fmt)
     day = f"{job.upload.created_at:%Y%m%d}"
-    filename = f"techjobs-{day}-job{job.sequence}-{job.code.hex[:8]}.csv"
-    return _results_csv(TechResult.objects.filter(job=job), filename)
+    filename = f"techjobs-{day}-job{job.sequence}-{job.code.hex[:8]}"
+    return exports.export(TechResult.objects.filter(job=job), fmt, filename)
 
 
 @require_GET
-def upload_results_csv(request, code):
+def upload_results(request, code, fmt):
     upload = _upload_for_user(request, code)
-    filename = f"techjobs-{upload.created_at:%Y%m%d}-{upload.code.hex[:8]}.csv"
-    return _results_csv(TechResult.objects.filter(job__upload=upload), filename)
+    _check_format(fmt)
+    filename = f"techjobs-{upload.created_at:%Y%m%d}-{upload.code.hex[:8]}"
+    return exports.export(TechResult.objects.filter(job__upload=upload), fmt, filename)
 
 
-CSV_COLUMNS = ["company_id", "category", "sub_category", "product", "vendor", "status"]
-
-
-def _results_csv(results, filename: str) -> StreamingHttpResponse:
-    """Stream result rows as CSV, so a large export never sits in memory."""
-    rows = results.order_by("company_id", "category", "product", "pk").values_list(
-        *CSV_COLUMNS
-    )
-    response = StreamingHttpResponse(
-        _csv_lines(rows.iterator(chunk_size=2000)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_lines(rows):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        yield writer.writerow(row)
+def _check_format(fmt: str) -> None:
+    if fmt not in exports.FORMATS:
+        raise Http404(f"Results can be downloaded as {', '.join(exports.FORMATS)}.")

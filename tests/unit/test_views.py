@@ -189,7 +189,7 @@ def test_job_page_polls_until_ended(bob_client, people):
     assert polling.status_code == 200
     assert b'hx-trigger="every 2s"' in polling.content
     assert stopped.status_code == 286
-    assert b"hx-trigger" not in stopped.content
+    assert b'hx-trigger="every 2s"' not in stopped.content
 
 
 def test_htmx_history_restore_gets_whole_page(bob_client, people):
