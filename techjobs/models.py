@@ -37,10 +37,18 @@ class Upload(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.source} ({len(self.ids)} ids)"
+        return self.title
 
     def get_absolute_url(self):
         return reverse("upload-detail", args=[self.code])
+
+    @property
+    def title(self) -> str:
+        """Name the upload by its file, or as a pasted list with its date."""
+        if self.source != "paste":
+            return self.source
+        confirmed = timezone.localtime(self.created_at)
+        return f"Pasted list of {confirmed:%-d %b %Y, %H:%M}"
 
 
 class TechJob(models.Model):
