@@ -85,3 +85,15 @@ def test_expired_session_lands_on_login(upload_page, live_server):
 
     upload_page.wait_for_url("**/accounts/login/?next=/jobs/new/")
     assert "Your session has expired" in upload_page.inner_text("main")
+
+
+def test_double_click_confirm_creates_one_upload(upload_page):
+    upload_page.fill("textarea[name=ids]", "736233,781163")
+    upload_page.click("text=Check the list")
+    upload_page.wait_for_selector("#confirm")
+
+    upload_page.dblclick("#confirm")
+
+    upload_page.wait_for_url("**/jobs/*/")
+    assert Upload.objects.count() == 1
+    assert Upload.objects.get().jobs.count() == 1
