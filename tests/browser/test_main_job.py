@@ -27,7 +27,7 @@ def test_paste_confirm_and_download(page, live_server, people, celery_worker):
     assert page.inner_text("#preview-count") == "3"
     page.click("#confirm")
 
-    page.wait_for_url("**/jobs/*/")
+    page.wait_for_selector("#job-status")
     page.wait_for_selector("#job-status[data-status=results_ready]", timeout=60_000)
     table = page.inner_text("#results")
     for company_id in EXAMPLE_IDS:

@@ -94,6 +94,6 @@ def test_double_click_confirm_creates_one_upload(upload_page):
 
     upload_page.dblclick("#confirm")
 
-    upload_page.wait_for_url("**/jobs/*/")
+    upload_page.wait_for_selector("#job-status")
     assert Upload.objects.count() == 1
     assert Upload.objects.get().jobs.count() == 1
