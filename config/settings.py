@@ -104,8 +104,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-# A pasted list of 100,000 ids is about 1 MB; anything far beyond that is a
-# mistake, and the upload view answers it with a message instead of a 500.
+# A pasted list of 100,000 ids is about 1 MB. The upload view rejects a
+# larger request body with a message in the page instead of an error page.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 

@@ -2,7 +2,7 @@
 
 A delivery is a hint, not the truth: deliveries can be lost, repeated,
 late or out of order. Each one is recorded and starts a status check
-against the API, and only the API's answer moves the job.
+against the API, and only the API's response moves the job.
 """
 
 import hashlib

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 JOB_PATH = "/api/v1/company/techProfile/job"
 
-# Answers that mean the request itself was refused; sending it again can't help.
+# Statuses that mean the request itself was rejected, so sending it again can't help.
 PERMANENT_STATUSES = {400, 403, 404, 405, 415}
 
 
@@ -93,7 +93,7 @@ class InsideViewClient:
         details = decode(response).get("accessTokenDetails") or {}
         token = details.get("accessToken")
         if not token:
-            raise ApiError("The token endpoint answered without an access token.")
+            raise ApiError("The token endpoint responded without an access token.")
         self.credential.store_access_token(
             token, parse_expiry(details.get("expirationTime"))
         )
@@ -124,15 +124,15 @@ class InsideViewClient:
         descriptor = decode(response)
         url = descriptor.get("resultsUrl")
         if not url:
-            raise ApiError("The results answer has neither a file nor a resultsUrl.")
+            raise ApiError("The results response has neither a file nor a resultsUrl.")
         download = self._send("GET", url)
         return download.content
 
     def ping(self) -> None:
-        """Raise ApiError unless the API host answers at all."""
+        """Raise ApiError unless the API host responds at all."""
         response = self._send("GET", f"{settings.INSIDEVIEW_API_URL}/", check=False)
         if response.status_code >= 500:
-            raise ApiError(f"The API answered HTTP {response.status_code}.")
+            raise ApiError(f"The API responded with HTTP {response.status_code}.")
 
     def _call(
         self, method: str, path: str, *, headers=None, **kwargs
@@ -176,9 +176,7 @@ class InsideViewClient:
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.Timeout:
-            raise ApiError(
-                f"The API did not answer {method} {_path(url)} in time."
-            ) from None
+            raise ApiError(f"The API timed out on {method} {_path(url)}.") from None
         except requests.RequestException as exc:
             reason = type(exc).__name__
             raise ApiError(
@@ -199,7 +197,7 @@ class InsideViewClient:
             )
         except (KeyError, ValueError, MalformedResponse) as exc:
             raise ApiError(
-                f"Unexpected job status answer from the API: {exc}"
+                f"Unexpected job status response from the API: {exc}"
             ) from None
 
 
@@ -225,7 +223,11 @@ def _error_from(response: requests.Response, method: str, url: str) -> ApiError:
     status = response.status_code
     message = body.get("message") or f"HTTP {status} from {method} {_path(url)}."
     logger.warning(
-        "InsideView answered %s to %s %s: %s", status, method, _path(url), message[:200]
+        "InsideView responded %s to %s %s: %s",
+        status,
+        method,
+        _path(url),
+        message[:200],
     )
     return ApiError(
         message,

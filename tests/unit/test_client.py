@@ -153,7 +153,7 @@ def test_silent_server_times_out(people, settings):
     finally:
         listener.close()
 
-    assert "in time" in caught.value.message
+    assert "timed out" in caught.value.message
     assert not caught.value.permanent
 
 
