@@ -24,7 +24,10 @@ test: venv
 	scripts/test.sh
 
 bench: venv
-	scripts/test.sh -p no:cacheprovider benchmarks -q -s --no-header -o addopts=""
+	@mkdir -p .var; scripts/test.sh benchmarks -q -s --no-header -p no:cacheprovider \
+		-o addopts="" -o python_files="bench_*.py" > .var/bench.log 2>&1; \
+		status=$$?; grep -E '^[a-z0-9_]+: [0-9.]+ ' .var/bench.log; \
+		[ $$status -eq 0 ] || { tail -n 30 .var/bench.log; exit $$status; }
 
 lint: venv
 	$(VENV)/bin/ruff check .
