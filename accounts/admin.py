@@ -55,7 +55,11 @@ class TeamQuotaInline(admin.StackedInline):
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "member_count", "created_at"]
     search_fields = ["name"]
-    inlines = [MembershipInline, TeamQuotaInline]
+
+    def get_inlines(self, request, obj):
+        # A new team gets its quota row when it is saved, so the add form
+        # must not create a second one.
+        return [MembershipInline, TeamQuotaInline] if obj else [MembershipInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))

@@ -63,7 +63,6 @@ def reserve(team: Team, jobs: list[TechJob]) -> None:
     last ids of a month are counted one after another.
     """
     assert transaction.get_connection().in_atomic_block
-    TeamQuota.objects.get_or_create(team=team)
     TeamQuota.objects.select_for_update().get(team=team)
 
     month = current_month()
