@@ -113,7 +113,7 @@ class Membership(models.Model):
         return self.role == self.Role.OWNER
 
     def change_role(self, role: str) -> None:
-        """Set the role, raising LastOwnerError if the team would lose its last owner."""
+        """Set the role; raise LastOwnerError if the team would lose its last owner."""
         with transaction.atomic():
             if role != self.Role.OWNER:
                 self._lock_team_unless_other_owner()
