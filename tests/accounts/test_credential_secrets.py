@@ -1,13 +1,16 @@
-"""Stored secrets: encryption, key rotation, and keeping them out of logs and reports."""
+"""Stored secrets: encryption, key rotation, and keeping them out of reports."""
 
+import io
 import logging
 import sys
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
+from django.core.signals import got_request_exception
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.views.debug import ExceptionReporter
 
 from accounts import crypto, views
@@ -64,8 +67,6 @@ def test_admin_error_report_hides_secrets(client, people, monkeypatch):
         reports.append(_report(request, sys.exc_info()))
 
     monkeypatch.setattr(ApiCredential, "save", broken_save)
-    from django.core.signals import got_request_exception
-
     got_request_exception.connect(record)
     try:
         response = client.post(
@@ -159,15 +160,13 @@ class TestRotation:
         assert ApiCredential.objects.get(team=people.team).client_secret == SECRET
 
     def test_command_reencrypts_with_newest(self, people, keys):
-        from django.utils import timezone
-
         settings, old, new = keys
         expires = timezone.now() + timezone.timedelta(hours=1)
         self._credential(people, expires)
         before = self._stored(people.team)
 
         settings.CREDENTIALS_KEYS = [new, old]
-        call_command("rotate_credentials", stdout=open("/dev/null", "w"))
+        call_command("rotate_credentials", stdout=io.StringIO())
         after = self._stored(people.team)
         settings.CREDENTIALS_KEYS = [new]
         credential = ApiCredential.objects.get(team=people.team)
@@ -180,7 +179,7 @@ class TestRotation:
             assert Fernet(new.encode()).decrypt(value.encode())
         settings.CREDENTIALS_KEYS = [old]
         with pytest.raises(crypto.CredentialKeyError):
-            ApiCredential.objects.get(team=people.team).client_secret
+            _ = ApiCredential.objects.get(team=people.team).client_secret
 
     def test_command_fails_on_unknown_key(self, people, keys):
         settings, old, new = keys
@@ -188,4 +187,4 @@ class TestRotation:
 
         settings.CREDENTIALS_KEYS = [new]
         with pytest.raises(CommandError, match="Acme analytics"):
-            call_command("rotate_credentials", stdout=open("/dev/null", "w"))
+            call_command("rotate_credentials", stdout=io.StringIO())
