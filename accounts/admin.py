@@ -105,6 +105,7 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "member_count", "has_credential", "created_at"]
     list_filter = ["created_at"]
     search_fields = ["name", "memberships__user__email"]
+    readonly_fields = ["code", "created_at"]
 
     def get_inlines(self, request, obj):
         # A new team gets its quota row when it is saved, so the add form

@@ -242,7 +242,7 @@ ENCRYPTED_FIELDS = (
 
 
 class CredentialChange(models.Model):
-    """Who changed a team's InsideView credential, when, and which part of it."""
+    """A change to a team's InsideView credential, with its author and time."""
 
     class Action(models.TextChoices):
         CREATED = "created", "Credential added"

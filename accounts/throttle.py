@@ -26,7 +26,7 @@ class Lockout:
 
 
 def _keys(email: str, ip: str) -> list[tuple[str, int]]:
-    # The email is hashed so the cache holds no addresses.
+    # The email is hashed so the cache contains no addresses.
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     return [
         (f"{PREFIX}:email:{digest}", settings.LOGIN_FAILURES_PER_EMAIL),

@@ -38,7 +38,7 @@ def next_reset(month: date) -> date:
 def usage(team: Team, month: date | None = None, *, quota=None) -> dict:
     """Return the team's ids used, reserved and left in a month, and its limit.
 
-    `quota` is the team's TeamQuota row when the caller already holds it.
+    `quota` is the team's TeamQuota row when the caller has already locked it.
     """
     month = month or current_month()
     totals = UsageEntry.objects.filter(team=team, month=month).aggregate(
