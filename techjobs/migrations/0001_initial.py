@@ -9,350 +9,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0001_initial"),
+        ('accounts', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="TechJob",
+            name='TechJob',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "code",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
-                ),
-                (
-                    "sequence",
-                    models.PositiveIntegerField(
-                        help_text="Position of this job in its upload, from 1."
-                    ),
-                ),
-                (
-                    "ids",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=20), size=None
-                    ),
-                ),
-                ("id_count", models.PositiveIntegerField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "Queued"),
-                            ("submitting", "Submitting"),
-                            ("accepted", "Accepted"),
-                            ("processing", "Processing"),
-                            ("finished", "Finished, fetching results"),
-                            ("results_ready", "Results ready"),
-                            ("cancelled", "Cancelled"),
-                            ("rejected", "Rejected"),
-                            ("aborted", "Aborted"),
-                            ("failed", "Failed"),
-                        ],
-                        db_index=True,
-                        default="queued",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "insideview_job_id",
-                    models.CharField(blank=True, max_length=64, null=True, unique=True),
-                ),
-                ("total_processed", models.PositiveIntegerField(default=0)),
-                ("webhook_token_hash", models.CharField(max_length=64, unique=True)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("submitted_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "status_changed_at",
-                    models.DateTimeField(default=django.utils.timezone.now),
-                ),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "next_check_at",
-                    models.DateTimeField(blank=True, db_index=True, null=True),
-                ),
-                ("check_count", models.PositiveIntegerField(default=0)),
-                ("error_number", models.CharField(blank=True, max_length=20)),
-                ("last_error", models.TextField(blank=True)),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="jobs",
-                        to="accounts.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('sequence', models.PositiveIntegerField(help_text='Position of this job in its upload, from 1.')),
+                ('ids', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=20), size=None)),
+                ('id_count', models.PositiveIntegerField()),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('submitting', 'Submitting'), ('accepted', 'Accepted'), ('processing', 'Processing'), ('finished', 'Finished, fetching results'), ('results_ready', 'Results ready'), ('cancelled', 'Cancelled'), ('rejected', 'Rejected'), ('aborted', 'Aborted'), ('failed', 'Failed')], db_index=True, default='queued', max_length=20)),
+                ('insideview_job_id', models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ('total_processed', models.PositiveIntegerField(default=0)),
+                ('webhook_token_hash', models.CharField(max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('submitted_at', models.DateTimeField(blank=True, null=True)),
+                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('next_check_at', models.DateTimeField(blank=True, db_index=True, null=True)),
+                ('check_count', models.PositiveIntegerField(default=0)),
+                ('error_number', models.CharField(blank=True, max_length=20)),
+                ('last_error', models.TextField(blank=True)),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to='accounts.team')),
             ],
             options={
-                "ordering": ["-created_at", "sequence"],
+                'ordering': ['-created_at', 'sequence'],
             },
         ),
         migrations.CreateModel(
-            name="ResultFile",
+            name='ResultFile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("content", models.BinaryField()),
-                ("sha256", models.CharField(max_length=64)),
-                ("fetched_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "job",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="result_file",
-                        to="techjobs.techjob",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('content', models.BinaryField()),
+                ('sha256', models.CharField(max_length=64)),
+                ('fetched_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('job', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='result_file', to='techjobs.techjob')),
             ],
         ),
         migrations.CreateModel(
-            name="JobEvent",
+            name='JobEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("transition", "Status change"),
-                            ("submitted", "Submitted"),
-                            ("webhook", "Webhook delivery"),
-                            ("poll", "Status check"),
-                            ("api_error", "API error"),
-                            ("results", "Results stored"),
-                            ("ignored", "Stale status ignored"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[
-                            ("user", "User"),
-                            ("worker", "Worker"),
-                            ("webhook", "Webhook"),
-                            ("beat", "Scheduled check"),
-                            ("admin", "Admin"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("status", models.CharField(blank=True, max_length=20)),
-                ("message", models.TextField(blank=True)),
-                ("detail", models.JSONField(blank=True, default=dict)),
-                (
-                    "job",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="techjobs.techjob",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('kind', models.CharField(choices=[('transition', 'Status change'), ('submitted', 'Submitted'), ('webhook', 'Webhook delivery'), ('poll', 'Status check'), ('api_error', 'API error'), ('results', 'Results stored'), ('ignored', 'Stale status ignored')], max_length=20)),
+                ('source', models.CharField(choices=[('user', 'User'), ('worker', 'Worker'), ('webhook', 'Webhook'), ('beat', 'Scheduled check'), ('admin', 'Admin')], max_length=20)),
+                ('status', models.CharField(blank=True, max_length=20)),
+                ('message', models.TextField(blank=True)),
+                ('detail', models.JSONField(blank=True, default=dict)),
+                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='techjobs.techjob')),
             ],
             options={
-                "ordering": ["created_at", "pk"],
+                'ordering': ['created_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Upload",
+            name='Upload',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "code",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
-                ),
-                (
-                    "source",
-                    models.CharField(
-                        help_text="'paste' or the file name.", max_length=255
-                    ),
-                ),
-                (
-                    "report",
-                    models.JSONField(
-                        default=dict, help_text="The parse report shown in the preview."
-                    ),
-                ),
-                (
-                    "ids",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(max_length=20), size=None
-                    ),
-                ),
-                ("preview_token", models.UUIDField(unique=True)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="uploads",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="uploads",
-                        to="accounts.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('source', models.CharField(help_text="'paste' or the file name.", max_length=255)),
+                ('report', models.JSONField(default=dict, help_text='The parse report shown in the preview.')),
+                ('ids', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=20), size=None)),
+                ('preview_token', models.UUIDField(unique=True)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='uploads', to=settings.AUTH_USER_MODEL)),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uploads', to='accounts.team')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.AddField(
-            model_name="techjob",
-            name="upload",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="jobs",
-                to="techjobs.upload",
-            ),
+            model_name='techjob',
+            name='upload',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to='techjobs.upload'),
         ),
         migrations.CreateModel(
-            name="UsageEntry",
+            name='UsageEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("reserve", "Reserve"),
-                            ("consume", "Consume"),
-                            ("refund", "Refund"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("ids", models.PositiveIntegerField()),
-                (
-                    "month",
-                    models.DateField(
-                        help_text="First day of the month the ids count against."
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now
-                    ),
-                ),
-                (
-                    "job",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="usage_entries",
-                        to="techjobs.techjob",
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="usage_entries",
-                        to="accounts.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('reserve', 'Reserve'), ('consume', 'Consume'), ('refund', 'Refund')], max_length=10)),
+                ('ids', models.PositiveIntegerField()),
+                ('month', models.DateField(help_text='First day of the month the ids count against.')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usage_entries', to='techjobs.techjob')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usage_entries', to='accounts.team')),
             ],
         ),
         migrations.CreateModel(
-            name="TechResult",
+            name='TechResult',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("company_id", models.CharField(max_length=20)),
-                ("category", models.CharField(blank=True, max_length=200)),
-                ("sub_category", models.CharField(blank=True, max_length=200)),
-                ("product", models.CharField(blank=True, max_length=200)),
-                ("vendor", models.CharField(blank=True, max_length=200)),
-                ("status", models.CharField(blank=True, max_length=20)),
-                (
-                    "job",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="results",
-                        to="techjobs.techjob",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('company_id', models.CharField(max_length=20)),
+                ('category', models.CharField(blank=True, max_length=200)),
+                ('sub_category', models.CharField(blank=True, max_length=200)),
+                ('product', models.CharField(blank=True, max_length=200)),
+                ('vendor', models.CharField(blank=True, max_length=200)),
+                ('status', models.CharField(blank=True, max_length=20)),
+                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='techjobs.techjob')),
             ],
             options={
-                "indexes": [
-                    models.Index(
-                        fields=["job", "company_id"],
-                        name="techjobs_te_job_id_ff3d95_idx",
-                    )
-                ],
+                'indexes': [models.Index(fields=['job', 'company_id'], name='techjobs_te_job_id_ff3d95_idx')],
             },
         ),
         migrations.AddConstraint(
-            model_name="techjob",
-            constraint=models.UniqueConstraint(
-                fields=("upload", "sequence"), name="one_job_per_slot"
-            ),
+            model_name='techjob',
+            constraint=models.UniqueConstraint(fields=('upload', 'sequence'), name='one_job_per_slot'),
         ),
         migrations.AddConstraint(
-            model_name="usageentry",
-            constraint=models.UniqueConstraint(
-                fields=("job", "kind"), name="one_ledger_entry_per_kind"
-            ),
+            model_name='usageentry',
+            constraint=models.UniqueConstraint(fields=('job', 'kind'), name='one_ledger_entry_per_kind'),
         ),
     ]
