@@ -27,4 +27,9 @@ def decrypt(token: str) -> str:
 
 def rotate(token: str) -> str:
     """Re-encrypt a stored secret with the first (newest) key."""
-    return _fernet().rotate(token.encode()).decode()
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise CredentialKeyError(
+            "A stored secret can't be decrypted with any key in CREDENTIALS_KEYS."
+        ) from None

@@ -7,12 +7,13 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from . import crypto
 
 API_MAX_IDS_PER_JOB = 10_000
+API_MAX_RUNNING_JOBS = 2
 
 
 class UserManager(BaseUserManager):
@@ -62,10 +63,21 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Save the team, and give a new team its quota row with the defaults."""
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:
+                TeamQuota.objects.create(team=self)
+
     @property
     def quota(self) -> "TeamQuota":
-        quota, _ = TeamQuota.objects.get_or_create(team=self)
-        return quota
+        return self.quota_row
+
+
+class LastOwnerError(Exception):
+    """A change would leave a team without an owner."""
 
 
 class Membership(models.Model):
@@ -74,6 +86,7 @@ class Membership(models.Model):
         MEMBER = "member", "Member"
         VIEWER = "viewer", "Viewer"
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     team = models.ForeignKey(Team, models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships"
@@ -95,6 +108,38 @@ class Membership(models.Model):
     def can_submit(self) -> bool:
         return self.role in (self.Role.OWNER, self.Role.MEMBER)
 
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+    def change_role(self, role: str) -> None:
+        """Set the role; raise LastOwnerError if the team would lose its last owner."""
+        with transaction.atomic():
+            if role != self.Role.OWNER:
+                self._lock_team_unless_other_owner()
+            Membership.objects.filter(pk=self.pk).update(role=role)
+            self.role = role
+
+    def remove(self) -> None:
+        """Delete the membership, raising LastOwnerError for the team's last owner."""
+        with transaction.atomic():
+            self._lock_team_unless_other_owner()
+            self.delete()
+
+    def _lock_team_unless_other_owner(self) -> None:
+        # Locking the team row serializes membership changes in one team, so
+        # two owners demoting each other at once can't both succeed.
+        Team.objects.select_for_update().get(pk=self.team_id)
+        current = Membership.objects.get(pk=self.pk)
+        if current.role != self.Role.OWNER:
+            return
+        others = Membership.objects.filter(team_id=self.team_id, role=self.Role.OWNER)
+        if not others.exclude(pk=self.pk).exists():
+            raise LastOwnerError(
+                f"{self.user} is the only owner of {self.team}. "
+                "Make another member an owner first."
+            )
+
 
 class ApiCredential(models.Model):
     """A team's InsideView client id and secret, with the cached access token.
@@ -110,6 +155,14 @@ class ApiCredential(models.Model):
     access_token_encrypted = models.TextField(blank=True)
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
     secret_last4 = models.CharField(max_length=4, blank=True)
+    signing_last4 = models.CharField(max_length=4, blank=True)
+    # The account's consumed credits as GET /api/v1/admin/usage last reported
+    # them, read by a periodic task to compare with the team's own ledger.
+    api_usage_month = models.DateField(null=True, blank=True)
+    api_consumed_credits = models.PositiveIntegerField(null=True, blank=True)
+    api_allocated_credits = models.PositiveIntegerField(null=True, blank=True)
+    api_usage_read_at = models.DateTimeField(null=True, blank=True)
+    api_usage_error = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -140,6 +193,20 @@ class ApiCredential(models.Model):
 
     def set_signing_secret(self, secret: str) -> None:
         self.signing_secret_encrypted = crypto.encrypt(secret) if secret else ""
+        self.signing_last4 = secret[-4:] if secret else ""
+
+    def rotate_keys(self) -> None:
+        """Re-encrypt the secrets and the cached token with the newest key."""
+        with transaction.atomic():
+            row = ApiCredential.objects.select_for_update().get(pk=self.pk)
+            changes = {}
+            for field in ENCRYPTED_FIELDS:
+                value = getattr(row, field)
+                if value:
+                    changes[field] = crypto.rotate(value)
+            ApiCredential.objects.filter(pk=self.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(self, field, value)
 
     def cached_access_token(self) -> str | None:
         """Return the cached token while it has more than a minute to live."""
@@ -167,6 +234,47 @@ class ApiCredential(models.Model):
         )
 
 
+ENCRYPTED_FIELDS = (
+    "client_secret_encrypted",
+    "signing_secret_encrypted",
+    "access_token_encrypted",
+)
+
+
+class CredentialChange(models.Model):
+    """A change to a team's InsideView credential, with its author and time."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Credential added"
+        CLIENT_ID = "client_id", "Client id changed"
+        CLIENT_SECRET = "client_secret", "Client secret replaced"
+        SIGNING_SECRET_SET = "signing_set", "Webhook signing secret set"
+        SIGNING_SECRET_REMOVED = "signing_removed", "Webhook signing secret removed"
+        DELETED = "deleted", "Credential removed"
+
+    team = models.ForeignKey(Team, models.CASCADE, related_name="credential_changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    detail = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What changed, with secrets masked to their last four characters.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} for {self.team} by {self.user}"
+
+
 class TeamQuota(models.Model):
     """A team's limits, mirroring the transaction limits of its InsideView licence."""
 
@@ -180,8 +288,8 @@ class TeamQuota(models.Model):
         help_text="Company ids in one InsideView job; the API accepts at most 10,000.",
     )
     running_jobs = models.PositiveSmallIntegerField(
-        default=2,
-        validators=[MinValueValidator(1)],
+        default=API_MAX_RUNNING_JOBS,
+        validators=[MinValueValidator(1), MaxValueValidator(API_MAX_RUNNING_JOBS)],
         help_text="Jobs at InsideView at once; the API processes 2 per account.",
     )
     requests_per_window = models.PositiveIntegerField(
@@ -189,6 +297,20 @@ class TeamQuota(models.Model):
         validators=[MinValueValidator(1)],
         help_text="API requests per 5-minute throttling window.",
     )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ids_per_job__gte=1)
+                & models.Q(ids_per_job__lte=API_MAX_IDS_PER_JOB),
+                name="ids_per_job_within_api_limit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(running_jobs__gte=1)
+                & models.Q(running_jobs__lte=API_MAX_RUNNING_JOBS),
+                name="running_jobs_within_api_limit",
+            ),
+        ]
 
     def __str__(self):
         return f"Quota of {self.team}"

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +112,46 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+
+# Behind a proxy that ends TLS, the proxy's X-Forwarded-Proto tells Django the
+# request came over HTTPS. Only set this when the proxy overwrites that header,
+# or any client could claim HTTPS.
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is opt-in: browsers keep the domain HTTPS-only for months
+    # after it is removed from the list.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+X_FRAME_OPTIONS = "DENY"
+
+# Sent by accounts.middleware.ContentSecurityPolicyMiddleware. No inline
+# scripts or styles: templates load static files only, and base.html turns
+# off the inline style htmx would add.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Failed logins allowed per email and per client IP in a window of
+# LOGIN_FAILURE_WINDOW_SECONDS, counted in the default cache (Redis).
+LOGIN_FAILURES_PER_EMAIL = env_int("LOGIN_FAILURES_PER_EMAIL", 5)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 50)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
 LOGGING = {
     "version": 1,
@@ -120,7 +161,12 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # urllib3 logs each request line at DEBUG, and the token request
+        # carries the client secret in its query string.
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 # Fernet keys for credentials at rest, newest first: the first key encrypts,
@@ -145,6 +191,14 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"
 JOB_POLL_AFTER_SECONDS = env_int("JOB_POLL_AFTER_SECONDS", 15)
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:63790/0")
+# Shared state of all web processes: the login failure counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "techjobs",
+    }
+}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -160,5 +214,9 @@ CELERY_BEAT_SCHEDULE = {
     "poll-stale-jobs": {
         "task": "techjobs.tasks.poll_stale_jobs",
         "schedule": env_float("BEAT_POLL_SECONDS", 5.0),
+    },
+    "read-api-usage": {
+        "task": "accounts.tasks.read_api_usage",
+        "schedule": env_float("BEAT_USAGE_SECONDS", 3600.0),
     },
 }

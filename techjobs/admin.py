@@ -1,6 +1,11 @@
 from django.contrib import admin, messages
+from django.db import transaction
 
+from .insideview import ApiError, InsideViewClient
+from .lifecycle import apply_api_status, transition
 from .models import JobEvent, TechJob, Upload, UsageEntry
+
+S = TechJob.Status
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,12 +41,13 @@ class TechJobAdmin(ReadOnlyAdmin):
         "insideview_job_id",
         "created_at",
     ]
-    list_filter = ["status", "team"]
-    list_select_related = ["team"]
-    search_fields = ["code", "insideview_job_id", "upload__source"]
+    list_filter = ["status", "team", "created_at"]
+    # The job's name shows its upload, so the upload joins the list query.
+    list_select_related = ["team", "upload"]
+    search_fields = ["code", "insideview_job_id", "upload__source", "team__name"]
     exclude = ["ids", "webhook_token_hash"]
     inlines = [JobEventInline]
-    actions = ["check_status_now"]
+    actions = ["check_status_now", "cancel_jobs"]
 
     @admin.action(
         description="Check the status with InsideView now", permissions=["view"]
@@ -58,18 +64,79 @@ class TechJobAdmin(ReadOnlyAdmin):
             request, f"Queued a status check for {len(jobs)} job(s).", messages.SUCCESS
         )
 
+    @admin.action(description="Cancel the selected jobs", permissions=["view"])
+    def cancel_jobs(self, request, queryset):
+        cancelled, skipped = 0, []
+        for job in queryset.select_related("team__credential"):
+            if _cancel(job, request.user):
+                cancelled += 1
+            else:
+                skipped.append(f"{job.code} ({job.get_status_display()})")
+        if cancelled:
+            self.message_user(
+                request, f"Cancelled {cancelled} job(s).", messages.SUCCESS
+            )
+        if skipped:
+            self.message_user(
+                request,
+                "Not cancelled, because only queued jobs and jobs InsideView has "
+                f"accepted but not started can be: {', '.join(skipped)}.",
+                messages.WARNING,
+            )
+
+
+def _cancel(job: TechJob, user) -> bool:
+    """Cancel a queued job here, or an accepted one at InsideView; refund its ids.
+
+    Returns whether the job ended. An accepted job is cancelled with DELETE on
+    the API, which reports it aborted.
+    """
+    message = f"Cancelled by {user} in the admin."
+    if job.status == S.QUEUED:
+        return transition(
+            job, S.CANCELLED, source=JobEvent.Source.ADMIN, message=message
+        )
+    if job.status != S.ACCEPTED or not job.insideview_job_id:
+        return False
+
+    from .services import record_api_error
+    from .tasks import dispatch_team
+
+    try:
+        answer = InsideViewClient(job.team.credential).cancel(job.insideview_job_id)
+    except ApiError as exc:
+        record_api_error(job, exc, source=JobEvent.Source.ADMIN)
+        return False
+    JobEvent.objects.create(
+        job=job,
+        kind=JobEvent.Kind.POLL,
+        source=JobEvent.Source.ADMIN,
+        status=answer.status,
+        message=message,
+    )
+    apply_api_status(
+        job,
+        answer.status,
+        total_processed=answer.total_processed,
+        source=JobEvent.Source.ADMIN,
+    )
+    # The freed running slot goes to the team's next queued job.
+    transaction.on_commit(lambda: dispatch_team.delay(job.team_id))
+    return job.has_ended
+
 
 @admin.register(Upload)
 class UploadAdmin(ReadOnlyAdmin):
     list_display = ["source", "team", "created_by", "created_at"]
     list_select_related = ["team", "created_by"]
-    list_filter = ["team"]
-    search_fields = ["source", "code"]
+    list_filter = ["team", "created_at"]
+    search_fields = ["source", "code", "team__name", "created_by__email"]
     exclude = ["ids"]
 
 
 @admin.register(UsageEntry)
 class UsageEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "team", "job", "kind", "ids", "month"]
-    list_select_related = ["team", "job"]
+    list_select_related = ["team", "job__upload"]
     list_filter = ["kind", "team", "month"]
+    search_fields = ["team__name", "job__code"]

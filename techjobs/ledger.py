@@ -35,15 +35,18 @@ def next_reset(month: date) -> date:
     return date(month.year, month.month + 1, 1)
 
 
-def usage(team: Team, month: date | None = None) -> dict:
-    """Return the team's ids used, reserved and left in a month, and its limit."""
+def usage(team: Team, month: date | None = None, *, quota=None) -> dict:
+    """Return the team's ids used, reserved and left in a month, and its limit.
+
+    `quota` is the team's TeamQuota row when the caller has already locked it.
+    """
     month = month or current_month()
     totals = UsageEntry.objects.filter(team=team, month=month).aggregate(
         reserved=Sum("ids", filter=Q(kind=Kind.RESERVE), default=0),
         consumed=Sum("ids", filter=Q(kind=Kind.CONSUME), default=0),
         refunded=Sum("ids", filter=Q(kind=Kind.REFUND), default=0),
     )
-    limit = team.quota.monthly_ids
+    limit = (quota or team.quota).monthly_ids
     spent = totals["reserved"] - totals["refunded"]
     pending = spent - totals["consumed"]
     return {
@@ -63,12 +66,11 @@ def reserve(team: Team, jobs: list[TechJob]) -> None:
     last ids of a month are counted one after another.
     """
     assert transaction.get_connection().in_atomic_block
-    TeamQuota.objects.get_or_create(team=team)
-    TeamQuota.objects.select_for_update().get(team=team)
+    quota = TeamQuota.objects.select_for_update().get(team=team)
 
     month = current_month()
     requested = sum(job.id_count for job in jobs)
-    status = usage(team, month)
+    status = usage(team, month, quota=quota)
     if requested > status["left"]:
         raise QuotaExceeded(
             requested=requested, left=status["left"], limit=status["limit"]
@@ -83,20 +85,26 @@ def reserve(team: Team, jobs: list[TechJob]) -> None:
 def settle(job: TechJob, kind: str) -> bool:
     """Consume or refund a job's reservation; return False if it was already settled."""
     assert kind in (Kind.CONSUME, Kind.REFUND)
-    reservation = UsageEntry.objects.filter(job=job, kind=Kind.RESERVE).first()
-    if reservation is None:
-        return False
-    if UsageEntry.objects.filter(
-        job=job, kind__in=[Kind.CONSUME, Kind.REFUND]
-    ).exists():
-        return False
-    _, created = UsageEntry.objects.get_or_create(
-        job=job,
-        kind=kind,
-        defaults={
-            "team_id": job.team_id,
-            "ids": reservation.ids,
-            "month": reservation.month,
-        },
-    )
-    return created
+    with transaction.atomic():
+        # Locking the reservation makes a consume racing a refund for the
+        # same job wait, so the second one sees the first and does nothing;
+        # the unique constraint only stops two of the same kind.
+        reservation = (
+            UsageEntry.objects.select_for_update()
+            .filter(job=job, kind=Kind.RESERVE)
+            .first()
+        )
+        if reservation is None:
+            return False
+        if UsageEntry.objects.filter(
+            job=job, kind__in=[Kind.CONSUME, Kind.REFUND]
+        ).exists():
+            return False
+        UsageEntry.objects.create(
+            job=job,
+            kind=kind,
+            team_id=job.team_id,
+            ids=reservation.ids,
+            month=reservation.month,
+        )
+    return True

@@ -5,7 +5,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from accounts.models import ApiCredential, Membership, Team, TeamQuota, User
+from accounts.models import ApiCredential, Membership, Team, User
 from tests.support import Process, start_simulator, wait_until
 
 TEST_ACCOUNT = ("test-client", "test-secret-4321")
@@ -43,7 +43,6 @@ class Personas:
 
     def __init__(self):
         self.team = Team.objects.create(name="Acme analytics")
-        TeamQuota.objects.create(team=self.team)
         self.alice = self._member("alice@example.com", Membership.Role.OWNER, self.team)
         self.bob = self._member("bob@example.com", Membership.Role.MEMBER, self.team)
         self.vera = self._member("vera@example.com", Membership.Role.VIEWER, self.team)
@@ -52,7 +51,6 @@ class Personas:
         self.credential.save()
 
         self.other_team = Team.objects.create(name="Globex")
-        TeamQuota.objects.create(team=self.other_team)
         self.olga = self._member(
             "olga@example.com", Membership.Role.OWNER, self.other_team
         )

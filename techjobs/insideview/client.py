@@ -128,6 +128,22 @@ class InsideViewClient:
         download = self._send("GET", url)
         return download.content
 
+    def usage(self, *, period: str, start: str, end: str) -> dict:
+        """Return GET /api/v1/admin/usage for the period, decoded.
+
+        `start` and `end` are formatted like the period: YYYY-MM-DD for day,
+        YYYY-MM for month and YYYY for year.
+        """
+        response = self._call(
+            "GET",
+            "/api/v1/admin/usage",
+            params={"period": period, "start": start, "end": end},
+        )
+        try:
+            return decode(response)
+        except MalformedResponse as exc:
+            raise ApiError(f"Unexpected usage response from the API: {exc}") from None
+
     def ping(self) -> None:
         """Raise ApiError unless the API host responds at all."""
         response = self._send("GET", f"{settings.INSIDEVIEW_API_URL}/", check=False)

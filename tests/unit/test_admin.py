@@ -1,10 +1,21 @@
 """The Django admin as site staff use it."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from accounts.models import ApiCredential
-from techjobs.models import TechJob
+from accounts.models import (
+    ApiCredential,
+    CredentialChange,
+    Membership,
+    Team,
+    TeamQuota,
+    User,
+)
+from techjobs.insideview import InsideViewClient
+from techjobs.models import JobEvent, TechJob, UsageEntry
 from tests.factories import make_job
+from tests.support import start_simulator
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +38,8 @@ def staff_client(client, people):
         "/admin/techjobs/techjob/",
         "/admin/techjobs/upload/",
         "/admin/techjobs/usageentry/",
+        "/admin/accounts/teamquota/",
+        "/admin/accounts/credentialchange/",
     ],
 )
 def test_list_pages_open(staff_client, people, url):
@@ -99,3 +112,184 @@ def test_jobs_are_read_only(staff_client, people):
     assert post.status_code == 403
     job.refresh_from_db()
     assert job.status == TechJob.Status.QUEUED
+
+
+LIST_PAGES = [
+    "/admin/accounts/user/",
+    "/admin/accounts/team/",
+    "/admin/accounts/apicredential/",
+    "/admin/accounts/teamquota/",
+    "/admin/accounts/credentialchange/",
+    "/admin/techjobs/techjob/",
+    "/admin/techjobs/upload/",
+    "/admin/techjobs/usageentry/",
+]
+
+
+def _add_teams(count, start):
+    """Create teams with a member, a credential, a job and a credential change."""
+    for n in range(start, start + count):
+        team = Team.objects.create(name=f"Team {n}")
+        user = User.objects.create_user(f"user{n}@example.com", "pw")
+        Membership.objects.create(team=team, user=user, role=Membership.Role.OWNER)
+        credential = ApiCredential(team=team, client_id=f"client-{n}")
+        credential.set_client_secret(f"secret-{n:08d}")
+        credential.updated_by = user
+        credential.save()
+        CredentialChange.objects.create(team=team, user=user, action="created")
+        make_job(team)
+
+
+@pytest.mark.parametrize("url", LIST_PAGES)
+def test_list_queries_do_not_grow(
+    staff_client, people, django_assert_max_num_queries, url
+):
+    _add_teams(2, start=0)
+    with CaptureQueriesContext(connection) as small:
+        assert staff_client.get(url).status_code == 200
+
+    _add_teams(15, start=2)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = staff_client.get(url)
+
+    assert response.status_code == 200
+    assert (
+        b"Team 16" in response.content
+        or b"user16@example.com" in (response.content)
+        or b"client-16" in response.content
+    )
+
+
+def test_team_added_in_admin_gets_one_quota(staff_client, people):
+    response = staff_client.post(
+        "/admin/accounts/team/add/",
+        {
+            "name": "Initech",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-user": people.bob.pk,
+            "memberships-0-role": "owner",
+        },
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    team = Team.objects.get(name="Initech")
+    assert TeamQuota.objects.filter(team=team).count() == 1
+    assert team.memberships.get().user == people.bob
+
+
+def test_quota_beyond_api_limit_is_rejected(staff_client, people):
+    quota = people.team.quota
+
+    response = staff_client.post(
+        f"/admin/accounts/teamquota/{quota.pk}/change/",
+        {
+            "monthly_ids": 5000,
+            "ids_per_job": 10_001,
+            "running_jobs": 3,
+            "requests_per_window": 1000,
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "ids_per_job" in errors
+    assert "running_jobs" in errors
+    quota.refresh_from_db()
+    assert quota.ids_per_job == 10_000
+
+
+def test_credential_edit_is_recorded(staff_client, people):
+    staff_client.post(
+        f"/admin/accounts/apicredential/{people.credential.pk}/change/",
+        {"client_id": "test-client", "client_secret": "admin-set-secret-1357"},
+    )
+
+    change = CredentialChange.objects.get(team=people.team)
+    assert change.action == CredentialChange.Action.CLIENT_SECRET
+    assert change.user == people.alice
+    assert change.detail == "••••4321 replaced by ••••1357"
+    history = staff_client.get("/admin/accounts/credentialchange/")
+    assert b"admin-set-secret-1357" not in history.content
+    assert "••••1357".encode() in history.content
+
+
+def test_credential_delete_is_recorded(staff_client, people):
+    staff_client.post(
+        f"/admin/accounts/apicredential/{people.credential.pk}/delete/",
+        {"post": "yes"},
+    )
+
+    assert not ApiCredential.objects.filter(team=people.team).exists()
+    assert CredentialChange.objects.get(team=people.team).action == "deleted"
+
+
+def _cancel(staff_client, *jobs):
+    return staff_client.post(
+        "/admin/techjobs/techjob/",
+        {"action": "cancel_jobs", "_selected_action": [job.pk for job in jobs]},
+        follow=True,
+    )
+
+
+def test_cancel_refunds_queued_job(staff_client, people):
+    job, _ = make_job(people.team)
+
+    response = _cancel(staff_client, job)
+
+    job.refresh_from_db()
+    assert job.status == TechJob.Status.CANCELLED
+    assert b"Cancelled 1 job(s)." in response.content
+    refund = UsageEntry.objects.get(job=job, kind=UsageEntry.Kind.REFUND)
+    assert refund.ids == 3
+    assert job.events.filter(source=JobEvent.Source.ADMIN).exists()
+
+
+def test_cancel_skips_finished_job(staff_client, people):
+    job, _ = make_job(people.team, status=TechJob.Status.RESULTS_READY)
+
+    response = _cancel(staff_client, job)
+
+    job.refresh_from_db()
+    assert job.status == TechJob.Status.RESULTS_READY
+    assert b"Not cancelled" in response.content
+
+
+@pytest.fixture(scope="module")
+def slow_simulator():
+    """A simulator whose jobs stay accepted long enough to cancel them."""
+    process, url = start_simulator(
+        "--account",
+        "cancel-client:cancel-secret-1234",
+        "--accepted-seconds",
+        "60",
+        name="cancel-simulator",
+    )
+    yield url
+    process.stop()
+
+
+def test_cancel_deletes_accepted_job_at_api(
+    staff_client, people, settings, slow_simulator
+):
+    settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = slow_simulator
+    credential = people.credential
+    credential.client_id = "cancel-client"
+    credential.set_client_secret("cancel-secret-1234")
+    credential.save()
+    client = InsideViewClient(credential)
+    answer = client.submit(["736233", "781163", "724468"], "http://127.0.0.1:9/")
+    job, _ = make_job(
+        people.team,
+        status=TechJob.Status.ACCEPTED,
+        insideview_job_id=answer.job_id,
+    )
+
+    _cancel(staff_client, job)
+
+    job.refresh_from_db()
+    assert job.status == TechJob.Status.ABORTED
+    assert client.status(answer.job_id).status == "aborted"
+    assert UsageEntry.objects.filter(job=job, kind=UsageEntry.Kind.REFUND).exists()

@@ -3,7 +3,7 @@ import os
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import ApiCredential, Membership, Team, TeamQuota, User
+from accounts.models import ApiCredential, Membership, Team, User
 
 DEMO_TEAM = "Demo team"
 
@@ -27,7 +27,6 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, password, client_id, client_secret, **options):
         team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
-        TeamQuota.objects.get_or_create(team=team)
 
         owner = self._user("demo@example.com", "Demo Owner", password, staff=True)
         member = self._user("member@example.com", "Demo Member", password, staff=False)
