@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import ApiCredential, Membership
+from techjobs import exports
 from techjobs.models import TechJob, TechResult, Upload, UsageEntry
 from tests.factories import make_job
 
@@ -124,6 +125,12 @@ def _urls_for(name, params, codes, webhook_token):
         return [reverse(name, kwargs={"code": code}) for code in codes]
     if params == {"token"}:
         return [reverse(name, kwargs={"token": webhook_token})]
+    if params == {"code", "fmt"}:
+        return [
+            reverse(name, kwargs={"code": code, "fmt": fmt})
+            for code in codes
+            for fmt in exports.FORMATS
+        ]
     raise AssertionError(
         f"The walk doesn't know how to fill {sorted(params)} of URL {name!r}: "
         "add them to _urls_for."
@@ -212,14 +219,14 @@ def test_viewer_reads_but_changes_nothing(client, people, victim, htmx):
 
 
 @pytest.mark.parametrize(
-    "name", ["dashboard", "team", "upload-detail", "job-detail", "job-results-csv"]
+    "name", ["dashboard", "team", "upload-detail", "job-detail", "job-results"]
 )
 def test_viewer_can_review(client, people, victim, name):
     client.force_login(people.vera)
     args = {
         "upload-detail": [victim.job.upload.code],
         "job-detail": [victim.job.code],
-        "job-results-csv": [victim.job.code],
+        "job-results": [victim.job.code, "csv"],
     }.get(name, [])
 
     response = client.get(reverse(name, args=args))
