@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -72,29 +73,42 @@ def new_upload(request):
 @csrf_exempt
 @require_POST
 def preview_upload(request):
-    # The upload handler must be in place before anything reads the body,
-    # and the CSRF check reads it, so the check runs inside.
+    # The upload handler must be in place before anything reads the body, and
+    # the CSRF check reads it, so the check runs inside. A body too large to
+    # read can't be checked, so it only gets a message: nothing is stored.
     request.upload_handlers = [CappedUploadHandler(request)]
+    try:
+        request.POST  # noqa: B018 (reads the body)
+    except RequestDataTooBig:
+        return _reject_oversized_paste(request)
     return _preview_upload(request)
 
 
 @csrf_protect
 def _preview_upload(request):
     membership = _submitter(request)
-    context = {"usage": ledger.usage(membership.team)}
-    try:
-        form = UploadForm(request.POST, request.FILES)
-    except RequestDataTooBig:
-        form = UploadForm()
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20
-        context["rejection"] = (
-            f"The pasted list is over {limit} MB. Split it into smaller parts, "
-            "or save it as a file and upload that."
-        )
-    context["form"] = form
-    if form.is_bound and form.is_valid():
+    form = UploadForm(request.POST, request.FILES)
+    context = {"form": form, "usage": ledger.usage(membership.team)}
+    if form.is_valid():
         context.update(_build_preview(request, membership.team, form))
+    return _render_preview(request, context)
 
+
+def _reject_oversized_paste(request):
+    membership = _submitter(request)
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    context = {
+        "form": UploadForm(),
+        "usage": ledger.usage(membership.team),
+        "rejection": (
+            f"The pasted list is over {limit}. Split it into smaller parts, "
+            "or save it as a file and upload that."
+        ),
+    }
+    return _render_preview(request, context)
+
+
+def _render_preview(request, context):
     template = "techjobs/_preview.html" if request.htmx else "techjobs/new_upload.html"
     return render(request, template, context)
 

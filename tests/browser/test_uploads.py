@@ -97,3 +97,18 @@ def test_double_click_confirm_creates_one_upload(upload_page):
     upload_page.wait_for_selector("#job-status")
     assert Upload.objects.count() == 1
     assert Upload.objects.get().jobs.count() == 1
+
+
+def test_oversized_paste_gets_message_in_page(upload_page, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+    upload_page.evaluate(
+        "() => { document.querySelector('textarea[name=ids]').value ="
+        " '736233,'.repeat(60000); }"
+    )
+
+    upload_page.click("text=Check the list")
+
+    upload_page.wait_for_selector("#preview .error")
+    assert "The pasted list is over 256.0\xa0KB" in upload_page.inner_text("#preview")
+    assert "Split it into smaller parts" in upload_page.inner_text("#preview")
+    assert not Upload.objects.exists()

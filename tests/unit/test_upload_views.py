@@ -72,7 +72,7 @@ def test_oversized_paste_gets_message(bob_client, settings):
     )
 
     assert response.status_code == 200
-    assert b"The pasted list is over 1 MB" in response.content
+    assert b"The pasted list is over 1.0\xc2\xa0MB" in response.content
     assert not Upload.objects.exists()
 
 
