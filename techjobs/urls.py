@@ -21,4 +21,11 @@ urlpatterns = [
         webhook.receive_webhook,
         name="insideview-webhook",
     ),
+    # A caller that drops the trailing slash must not get APPEND_SLASH's
+    # redirect, which can't carry a POST body.
+    path(
+        "webhooks/insideview/<str:token>",
+        webhook.receive_webhook,
+        name="insideview-webhook-no-slash",
+    ),
 ]

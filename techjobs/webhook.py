@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 VALIDATION_HEADER = "X-InsideViewAPI-ValidationCode"
 SIGNATURE_HEADER = "X-InsideViewAPI-AlertDataSignature"
 RECORDED_HEADERS = ("Content-Type", "User-Agent", SIGNATURE_HEADER)
+MAX_RECORDED_BODY = 4000
+MAX_STATUS_LENGTH = JobEvent._meta.get_field("status").max_length
 
 
 @csrf_exempt
@@ -47,12 +49,12 @@ def receive_webhook(request, token):
         logger.warning("webhook for job %s had a bad signature", job.code)
         return JsonResponse({"error": "Invalid signature."}, status=403)
 
-    try:
-        body = json.loads(request.body)
-        api_status = str(body["status"])
-    except (ValueError, KeyError, TypeError):
+    api_status = _status_named(request.body)
+    if api_status is None:
         return JsonResponse({"error": "Expected a JSON job status."}, status=400)
 
+    # The body is kept as text, cut to a size, because it comes from outside:
+    # numbers such as 1e400 don't fit PostgreSQL's jsonb.
     JobEvent.objects.create(
         job=job,
         kind=JobEvent.Kind.WEBHOOK,
@@ -60,13 +62,27 @@ def receive_webhook(request, token):
         status=api_status,
         detail={
             "headers": {
-                name: request.headers.get(name, "") for name in RECORDED_HEADERS
+                name: request.headers.get(name, "")[:200] for name in RECORDED_HEADERS
             },
-            "body": body,
+            "body": request.body[:MAX_RECORDED_BODY].decode("utf-8", "replace"),
         },
     )
     transaction.on_commit(lambda: refresh_job.delay(job.pk, JobEvent.Source.WEBHOOK))
     return JsonResponse({"received": True})
+
+
+def _status_named(body: bytes) -> str | None:
+    """Return the status a delivery names, or None unless it is a JSON job status."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    status = data.get("status")
+    if not isinstance(status, str) or not 0 < len(status) <= MAX_STATUS_LENGTH:
+        return None
+    return status
 
 
 def _signature_is_valid(job: TechJob, request) -> bool:

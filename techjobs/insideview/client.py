@@ -20,6 +20,10 @@ JOB_PATH = "/api/v1/company/techProfile/job"
 # Statuses that mean the request itself was rejected, so sending it again can't help.
 PERMANENT_STATUSES = {400, 403, 404, 405, 415}
 
+# Seconds to connect and to read for the health check, which must answer
+# quickly even when the API hangs.
+PING_TIMEOUT = (2, 3)
+
 
 class ApiError(Exception):
     """A failed API call.
@@ -145,8 +149,10 @@ class InsideViewClient:
             raise ApiError(f"Unexpected usage response from the API: {exc}") from None
 
     def ping(self) -> None:
-        """Raise ApiError unless the API host responds at all."""
-        response = self._send("GET", f"{settings.INSIDEVIEW_API_URL}/", check=False)
+        """Raise ApiError unless the API host responds within a few seconds."""
+        response = self._send(
+            "GET", f"{settings.INSIDEVIEW_API_URL}/", check=False, timeout=PING_TIMEOUT
+        )
         if response.status_code >= 500:
             raise ApiError(f"The API responded with HTTP {response.status_code}.")
 
@@ -189,8 +195,9 @@ class InsideViewClient:
     def _send(
         self, method: str, url: str, *, check: bool = True, **kwargs
     ) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
         try:
-            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            response = self.session.request(method, url, **kwargs)
         except requests.Timeout:
             raise ApiError(f"The API timed out on {method} {_path(url)}.") from None
         except requests.RequestException as exc:

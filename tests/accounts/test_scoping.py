@@ -22,7 +22,7 @@ HTMX = {"HX-Request": "true"}
 METHODS = ("get", "post")
 # Views anyone may call: the login form, the health check and InsideView's
 # webhook, which authenticates by the unguessable token in its URL.
-PUBLIC = {"login", "healthz", "insideview-webhook"}
+PUBLIC = {"login", "healthz", "insideview-webhook", "insideview-webhook-no-slash"}
 # What a viewer may POST: picking one of their teams and logging in or out.
 VIEWER_MAY_POST = {"login", "logout", "switch-team"}
 

@@ -5,9 +5,11 @@ import threading
 from datetime import timedelta
 
 import pytest
+import requests
 from django.utils import timezone
 
 from techjobs.insideview import ApiError, InsideViewClient
+from techjobs.insideview.client import PING_TIMEOUT
 from techjobs.insideview.formats import decode, parse_expiry
 from tests.support import start_simulator
 
@@ -206,3 +208,26 @@ def test_expiry_format_is_parsed():
     expiry = parse_expiry("Tue, Jul 21, 2015 09:08:17 PM GMT")
 
     assert (expiry.year, expiry.month, expiry.day, expiry.hour) == (2015, 7, 21, 21)
+
+
+def test_health_ping_uses_short_timeout(settings):
+    class RecordingSession(requests.Session):
+        def request(self, method, url, **kwargs):
+            self.timeouts = getattr(self, "timeouts", []) + [kwargs.get("timeout")]
+            return super().request(method, url, **kwargs)
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    settings.INSIDEVIEW_API_URL = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    settings.INSIDEVIEW_READ_TIMEOUT = 600
+    session = RecordingSession()
+
+    try:
+        with pytest.raises(ApiError) as caught:
+            InsideViewClient(credential=None, session=session).ping()
+    finally:
+        listener.close()
+
+    assert "timed out" in caught.value.message
+    assert session.timeouts == [PING_TIMEOUT]
