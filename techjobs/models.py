@@ -119,6 +119,15 @@ class TechJob(models.Model):
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
 
+    @property
+    def ledger_outcome(self) -> str:
+        """Return "consume", "refund" or "reserve": where the job's ids stand."""
+        kinds = {entry.kind for entry in self.usage_entries.all()}
+        for kind in (UsageEntry.Kind.CONSUME, UsageEntry.Kind.REFUND):
+            if kind in kinds:
+                return kind
+        return UsageEntry.Kind.RESERVE
+
 
 S = TechJob.Status
 RUNNING_STATUSES = (S.SUBMITTING, S.ACCEPTED, S.PROCESSING)

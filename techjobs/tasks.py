@@ -120,9 +120,12 @@ def refresh_job(self, job_id: int, source: str = JobEvent.Source.WORKER) -> None
     except ApiError as exc:
         services.record_api_error(job, exc, source=source)
         if exc.permanent:
-            transition(
-                job, S.FAILED, source=source, message=str(exc), last_error=exc.message
-            )
+            if exc.status == 404:
+                exc.message = (
+                    f"InsideView has no record of job {job.insideview_job_id} any "
+                    "more: it expired or was lost on their side."
+                )
+            _fail(job, exc, source=source)
             dispatch_team.delay(job.team_id)
             return
         _retry(self, exc)
@@ -185,11 +188,11 @@ def fetch_results(self, job_id: int) -> None:
         logger.info("job %s: %d result rows stored", job.code, count)
 
 
-def _fail(job: TechJob, exc: ApiError) -> None:
+def _fail(job: TechJob, exc: ApiError, *, source=JobEvent.Source.WORKER) -> None:
     transition(
         job,
         S.FAILED,
-        source=JobEvent.Source.WORKER,
+        source=source,
         message=str(exc),
         error_number=exc.error_number,
         last_error=exc.message,

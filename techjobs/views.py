@@ -63,11 +63,22 @@ def dashboard(request):
 @require_GET
 def new_upload(request):
     membership = _submitter(request)
+    initial = {}
+    if request.GET.get("job"):
+        job = _job_for_user(request, _uuid_or_404(request.GET["job"]))
+        initial["ids"] = "\n".join(job.ids)
     return render(
         request,
         "techjobs/new_upload.html",
-        {"form": UploadForm(), "usage": ledger.usage(membership.team)},
+        {"form": UploadForm(initial=initial), "usage": ledger.usage(membership.team)},
     )
+
+
+def _uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404("No such job.") from None
 
 
 @csrf_exempt

@@ -3,6 +3,7 @@
 import pytest
 
 from techjobs import ledger
+from techjobs.lifecycle import transition
 from techjobs.models import TechJob, Upload, UsageEntry
 from tests.factories import make_job
 
@@ -200,3 +201,45 @@ def test_htmx_history_restore_gets_whole_page(bob_client, people):
     )
 
     assert b"<html" in response.content
+
+
+def test_failed_job_says_ids_were_returned(bob_client, people):
+    job, _ = make_job(people.team, status=TechJob.Status.SUBMITTING)
+    transition(job, TechJob.Status.REJECTED, source="worker", last_error="Bad ids.")
+
+    response = bob_client.get(job.get_absolute_url())
+
+    assert b"InsideView rejected this job: Bad ids." in response.content
+    assert b"Its 3 ids were returned to the team's quota." in response.content
+
+
+def test_failed_job_after_processing_says_ids_count(bob_client, people):
+    job, _ = make_job(people.team, status=TechJob.Status.ACCEPTED)
+    transition(job, TechJob.Status.PROCESSING, source="worker")
+    transition(job, TechJob.Status.FAILED, source="worker", last_error="Lost.")
+
+    response = bob_client.get(job.get_absolute_url())
+
+    assert b"This job failed: Lost." in response.content
+    assert b"its 3 ids count against this month" in response.content
+
+
+def test_new_list_from_job_prefills_its_ids(bob_client, people):
+    job, _ = make_job(people.team, status=TechJob.Status.FAILED)
+
+    response = bob_client.get(f"/jobs/new/?job={job.code}")
+
+    assert response.context["form"].initial["ids"] == "736233\n781163\n724468"
+
+
+@pytest.mark.parametrize(
+    "value", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"]
+)
+def test_new_list_from_unknown_job_is_404(bob_client, value):
+    assert bob_client.get(f"/jobs/new/?job={value}").status_code == 404
+
+
+def test_new_list_from_other_teams_job_is_404(bob_client, people):
+    job, _ = make_job(people.other_team, status=TechJob.Status.FAILED)
+
+    assert bob_client.get(f"/jobs/new/?job={job.code}").status_code == 404
