@@ -28,7 +28,7 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 "Paste ids or choose a file, not both. Clear one of them and try again."
             )
-        if not text and not upload:
+        if not text and not upload and "file" not in self.errors:
             raise forms.ValidationError(
                 "Paste some company ids or choose a file first."
             )

@@ -18,7 +18,8 @@ from .forms import ConfirmForm, UploadForm
 from .models import ENDED_STATUSES, TechJob, TechResult, Upload
 from .uploads import CappedUploadHandler
 
-PENDING_KEY = "pending_upload"
+PENDING_KEY = "pending_uploads"
+MAX_PENDING = 3
 RESULTS_TARGET = "results-section"
 
 
@@ -146,24 +147,31 @@ def _build_preview(request, team, form) -> dict:
                 requested=len(report.ids), left=usage["left"], limit=usage["limit"]
             )
         )
-    if report.is_clean and fits:
+    if not hasattr(team, "credential"):
+        context["credential_missing"] = True
+    elif report.is_clean and fits:
         token = uuid.uuid4()
-        request.session[PENDING_KEY] = {
-            "token": str(token),
-            "team": str(team.code),
-            "ids": report.ids,
-            "report": report.to_dict(),
-        }
+        _keep_pending(request, token, team, report)
         context["confirm_form"] = ConfirmForm(initial={"preview_token": token})
     return context
+
+
+def _keep_pending(request, token, team, report) -> None:
+    """Keep a clean preview in the session until it is confirmed.
+
+    A few are kept, so previews made in several tabs can each be confirmed.
+    """
+    pending = request.session.get(PENDING_KEY) or {}
+    pending[str(token)] = {"team": str(team.code), "report": report.to_dict()}
+    request.session[PENDING_KEY] = dict(list(pending.items())[-MAX_PENDING:])
 
 
 @require_POST
 def confirm_upload(request):
     membership = _submitter(request)
     form = ConfirmForm(request.POST)
-    pending = request.session.get(PENDING_KEY) or {}
     token = str(form.cleaned_data["preview_token"]) if form.is_valid() else None
+    pending = (request.session.get(PENDING_KEY) or {}).get(token) or {}
     existing = (
         token
         and Upload.objects.filter(team=membership.team, preview_token=token).first()
@@ -171,30 +179,29 @@ def confirm_upload(request):
 
     if existing:
         return _redirect(request, existing)
-    if (
-        not token
-        or pending.get("token") != token
-        or pending.get("team") != str(membership.team.code)
-    ):
+    if not pending or pending["team"] != str(membership.team.code):
         messages.error(
             request, "That preview has expired. Paste or upload the list again."
         )
         return _redirect_to(request, "new-upload")
 
+    report = dict(pending["report"])
+    ids = report.pop("ids")
     try:
         upload = services.confirm_upload(
             team=membership.team,
             user=request.user,
-            ids=pending["ids"],
-            source=pending["report"].get("source", "paste"),
-            report=pending["report"],
+            ids=ids,
+            source=report.get("source", "paste"),
+            report=report,
             preview_token=token,
         )
     except ledger.QuotaExceeded as exc:
         messages.error(request, str(exc))
         return _redirect_to(request, "new-upload")
 
-    request.session.pop(PENDING_KEY, None)
+    request.session[PENDING_KEY].pop(token, None)
+    request.session.modified = True
     return _redirect(request, upload)
 
 

@@ -138,3 +138,11 @@ def test_upload_page_shows_progress(bob_client, people):
 
     assert b"2 of 3 ids processed" in response.content
     assert b'hx-trigger="every 3s"' in response.content
+
+
+def test_empty_file_gets_one_plain_message(bob_client):
+    response = _upload(bob_client, "empty.csv", b"")
+
+    content = response.content.decode()
+    assert "The submitted file is empty." in content
+    assert "Paste some company ids" not in content

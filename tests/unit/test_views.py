@@ -243,3 +243,36 @@ def test_new_list_from_other_teams_job_is_404(bob_client, people):
     job, _ = make_job(people.other_team, status=TechJob.Status.FAILED)
 
     assert bob_client.get(f"/jobs/new/?job={job.code}").status_code == 404
+
+
+def test_team_without_credentials_can_not_confirm(bob_client, people):
+    people.credential.delete()
+
+    response = _preview(bob_client, "736233")
+
+    assert b"This team has no InsideView credentials yet" in response.content
+    assert response.context.get("confirm_form") is None
+
+
+def test_previews_in_two_tabs_can_each_be_confirmed(bob_client):
+    first = _token(_preview(bob_client, "736233"))
+    second = _token(_preview(bob_client, "781163"))
+
+    bob_client.post("/jobs/new/confirm/", {"preview_token": first})
+    bob_client.post("/jobs/new/confirm/", {"preview_token": second})
+
+    assert sorted(Upload.objects.values_list("ids", flat=True)) == [
+        ["736233"],
+        ["781163"],
+    ]
+
+
+def test_upload_report_does_not_repeat_the_ids(bob_client):
+    token = _token(_preview(bob_client, "736233,781163"))
+
+    bob_client.post("/jobs/new/confirm/", {"preview_token": token})
+
+    upload = Upload.objects.get()
+    assert upload.ids == ["736233", "781163"]
+    assert "ids" not in upload.report
+    assert upload.report["duplicates"] == 0
