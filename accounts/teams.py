@@ -1,5 +1,6 @@
 """The one place that decides which team a request acts for."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Membership
@@ -26,10 +27,12 @@ def current_membership(request) -> Membership | None:
 
 
 def require_membership(request) -> Membership:
-    """Return the current membership, or 404 for a user in no team."""
+    """Return the current membership; raise PermissionDenied for a user in no team."""
     membership = current_membership(request)
     if membership is None:
-        raise Http404("You are not a member of any team.")
+        raise PermissionDenied(
+            "You are not in a team yet. Ask site staff to add you to one."
+        )
     return membership
 
 

@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -40,7 +40,10 @@ def _upload_for_user(request, code) -> Upload:
 def _submitter(request):
     membership = require_membership(request)
     if not membership.can_submit:
-        raise Http404("Viewers can't submit lists.")
+        raise PermissionDenied(
+            f"You are a viewer in {membership.team.name}: you can review results but "
+            "not submit lists. Ask a team owner to make you a member."
+        )
     return membership
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.models import User
 from techjobs import ledger
 from techjobs.lifecycle import transition
 from techjobs.models import TechJob, Upload, UsageEntry
@@ -163,8 +164,23 @@ def test_quota_used_between_preview_and_confirm_is_refused(bob_client, people):
 def test_viewer_can_not_submit(client, people):
     client.force_login(people.vera)
 
-    assert client.get("/jobs/new/").status_code == 404
-    assert client.post("/jobs/new/preview/", {"ids": "736233"}).status_code == 404
+    page = client.get("/jobs/new/")
+    preview = client.post("/jobs/new/preview/", {"ids": "736233"})
+
+    assert page.status_code == 403
+    assert b"you can review results but not submit lists" in page.content
+    assert preview.status_code == 403
+    assert not Upload.objects.exists()
+
+
+def test_user_in_no_team_is_told_so(client, people):
+    loner = User.objects.create_user("loner@example.com", "pw-12345678")
+    client.force_login(loner)
+
+    response = client.get("/")
+
+    assert response.status_code == 403
+    assert b"You are not in a team yet" in response.content
 
 
 def test_other_teams_job_is_404_everywhere(client, people):
