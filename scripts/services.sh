@@ -71,9 +71,10 @@ start_redis() {
         return 0
     fi
     log "Starting Redis on 127.0.0.1:$REDIS_PORT"
+    # The append-only file keeps queued tasks across a restart of `make run`.
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$VAR/redis" \
         --daemonize yes --pidfile "$VAR/redis/redis.pid" --logfile "$VAR/redis/redis.log" \
-        --save "" --appendonly no
+        --save "" --appendonly yes --appendfsync everysec
     for _ in $(seq 50); do
         redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
         sleep 0.1
@@ -91,7 +92,7 @@ start_services() {
 
 stop_services() {
     if [ "$STARTED_REDIS" = 1 ]; then
-        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
     fi
     if [ "$STARTED_PG" = 1 ]; then
         as_pg "$(pg_bin)/pg_ctl" -D "$VAR/pg/data" -m fast -w stop >/dev/null 2>&1 || true
