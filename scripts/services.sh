@@ -35,18 +35,39 @@ pg_bin() {
 # PostgreSQL refuses to run as root, so root runs it as the postgres user.
 as_pg() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
 }
 
+# Root runs PostgreSQL as the postgres user, who may not be able to reach a
+# checkout under a private directory such as /root. Then the cluster lives in
+# postgres's home instead, and .var/pg links to it.
+place_pg_dir() {
+    [ "$(id -u)" = 0 ] || { mkdir -p "$VAR/pg"; return 0; }
+    mkdir -p "$VAR"
+    if [ ! -e "$VAR/pg" ]; then
+        mkdir -p "$VAR/pg"
+        chown postgres:postgres "$VAR/pg"
+        if ! as_pg test -w "$VAR/pg"; then
+            rmdir "$VAR/pg"
+            local home
+            home="$(getent passwd postgres | cut -d: -f6)/techjobs-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
+            mkdir -p "$home"
+            ln -s "$home" "$VAR/pg"
+        fi
+    fi
+    chown -R postgres:postgres "$(readlink -f "$VAR/pg")"
+}
+
 start_postgres() {
-    local bin data="$VAR/pg/data"
+    local bin data
     bin=$(pg_bin)
+    place_pg_dir
+    data="$(readlink -f "$VAR/pg")/data"
     mkdir -p "$VAR/pg/run"
-    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$VAR/pg"
-    chmod 755 "$VAR" "$ROOT" 2>/dev/null || true
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$(readlink -f "$VAR/pg")"
 
     if [ ! -f "$data/PG_VERSION" ]; then
         log "Creating the PostgreSQL cluster in $data"
@@ -55,8 +76,8 @@ start_postgres() {
     if ! as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         log "Starting PostgreSQL on 127.0.0.1:$PGPORT"
         # fsync is off because this cluster holds demo and test data only.
-        as_pg "$bin/pg_ctl" -D "$data" -l "$VAR/pg/postgres.log" -w -t 60 start \
-            -o "-p $PGPORT -k $VAR/pg/run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
+        as_pg "$bin/pg_ctl" -D "$data" -l "$data/../postgres.log" -w -t 60 start \
+            -o "-p $PGPORT -k $(readlink -f "$VAR/pg")/run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
         STARTED_PG=1
     fi
     if ! "$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -tAc \
@@ -95,6 +116,6 @@ stop_services() {
         redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
     fi
     if [ "$STARTED_PG" = 1 ]; then
-        as_pg "$(pg_bin)/pg_ctl" -D "$VAR/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+        as_pg "$(pg_bin)/pg_ctl" -D "$(readlink -f "$VAR/pg")/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
 }
