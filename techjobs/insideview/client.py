@@ -20,6 +20,11 @@ JOB_PATH = "/api/v1/company/techProfile/job"
 # Statuses that mean the request itself was rejected, so sending it again can't help.
 PERMANENT_STATUSES = {400, 403, 404, 405, 415}
 
+# The 400 messages InsideView documents for an account that is busy: the
+# request is fine and can be sent again once a running job ends.
+BUSY_MESSAGES = ("too many job", "jobs are already running")
+BUSY_RETRY_SECONDS = 60
+
 # Seconds to connect and to read for the health check, which must answer
 # quickly even when the API hangs.
 PING_TIMEOUT = (2, 3)
@@ -252,12 +257,15 @@ def _error_from(response: requests.Response, method: str, url: str) -> ApiError:
         _path(url),
         message[:200],
     )
+    busy = status == 400 and any(text in message.lower() for text in BUSY_MESSAGES)
     return ApiError(
         message,
         status=status,
         error_number=str(body.get("errorNumber") or ""),
-        permanent=status in PERMANENT_STATUSES,
-        retry_after=_seconds(response.headers.get("Retry-After")),
+        permanent=status in PERMANENT_STATUSES and not busy,
+        retry_after=BUSY_RETRY_SECONDS
+        if busy
+        else _seconds(response.headers.get("Retry-After")),
         throttled=status == 429,
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from techjobs.insideview import ApiError, InsideViewClient
 from techjobs.insideview.client import PING_TIMEOUT
 from techjobs.insideview.formats import decode, parse_expiry
-from tests.support import start_simulator
+from tests.support import start_simulator, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +131,6 @@ def test_descriptor_results_shape_downloads_file(people, simulator_url):
 
 
 def _wait_finished(client, job_id):
-    from tests.support import wait_until
-
     wait_until(
         lambda: client.status(job_id).status == "finished", timeout=20, interval=0.2
     )
@@ -231,3 +229,26 @@ def test_health_ping_uses_short_timeout(settings):
 
     assert "timed out" in caught.value.message
     assert session.timeouts == [PING_TIMEOUT]
+
+
+def test_busy_account_is_retried_not_rejected(people, settings):
+    process, url = start_simulator(
+        "--account", "test-client:test-secret-4321", "--accepted-seconds", "0",
+        "--processing-seconds", "30", "--max-waiting-jobs", "0", name="simulator-busy",
+    )  # fmt: skip
+    settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = url
+    client = InsideViewClient(people.credential)
+    try:
+        for company_id in ("736233", "781163"):
+            job_id = client.submit([company_id], "http://127.0.0.1:9/h/").job_id
+            wait_until(
+                lambda j=job_id: client.status(j).status == "processing", timeout=10
+            )
+        with pytest.raises(ApiError) as caught:
+            client.submit(["724468"], "http://127.0.0.1:9/h/")
+    finally:
+        process.stop()
+
+    assert caught.value.status == 400
+    assert not caught.value.permanent
+    assert caught.value.retry_after == 60
