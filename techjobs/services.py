@@ -128,6 +128,9 @@ def submit_job(job: TechJob) -> None:
     TechJob.objects.filter(pk=job.pk).update(webhook_token_hash=job.webhook_token_hash)
     webhook_url = settings.PUBLIC_BASE_URL + reverse("insideview-webhook", args=[token])
 
+    # NOTE: a worker that dies after InsideView accepted the job but before the
+    # id below is saved leaves an orphan job there: the job is sent again later
+    # with a new webhook token. The API has no idempotency key to prevent it.
     try:
         answer = InsideViewClient(credential).submit(job.ids, webhook_url)
     except ApiError as exc:
