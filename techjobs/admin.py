@@ -1,8 +1,6 @@
 from django.contrib import admin, messages
-from django.db import transaction
 
-from .insideview import ApiError, InsideViewClient
-from .lifecycle import apply_api_status, transition
+from . import services
 from .models import JobEvent, TechJob, Upload, UsageEntry
 
 S = TechJob.Status
@@ -68,7 +66,8 @@ class TechJobAdmin(ReadOnlyAdmin):
     def cancel_jobs(self, request, queryset):
         cancelled, skipped = 0, []
         for job in queryset.select_related("team__credential"):
-            if _cancel(job, request.user):
+            message = f"Cancelled by {request.user} in the admin."
+            if services.cancel_job(job, source=JobEvent.Source.ADMIN, message=message):
                 cancelled += 1
             else:
                 skipped.append(f"{job.code} ({job.get_status_display()})")
@@ -83,46 +82,6 @@ class TechJobAdmin(ReadOnlyAdmin):
                 f"accepted but not started can be: {', '.join(skipped)}.",
                 messages.WARNING,
             )
-
-
-def _cancel(job: TechJob, user) -> bool:
-    """Cancel a queued job here, or an accepted one at InsideView; refund its ids.
-
-    Returns whether the job ended. An accepted job is cancelled with DELETE on
-    the API, which reports it aborted.
-    """
-    message = f"Cancelled by {user} in the admin."
-    if job.status == S.QUEUED:
-        return transition(
-            job, S.CANCELLED, source=JobEvent.Source.ADMIN, message=message
-        )
-    if job.status != S.ACCEPTED or not job.insideview_job_id:
-        return False
-
-    from .services import record_api_error
-    from .tasks import dispatch_team
-
-    try:
-        answer = InsideViewClient(job.team.credential).cancel(job.insideview_job_id)
-    except ApiError as exc:
-        record_api_error(job, exc, source=JobEvent.Source.ADMIN)
-        return False
-    JobEvent.objects.create(
-        job=job,
-        kind=JobEvent.Kind.POLL,
-        source=JobEvent.Source.ADMIN,
-        status=answer.status,
-        message=message,
-    )
-    apply_api_status(
-        job,
-        answer.status,
-        total_processed=answer.total_processed,
-        source=JobEvent.Source.ADMIN,
-    )
-    # The freed running slot goes to the team's next queued job.
-    transaction.on_commit(lambda: dispatch_team.delay(job.team_id))
-    return job.has_ended
 
 
 @admin.register(Upload)

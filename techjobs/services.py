@@ -12,7 +12,7 @@ from accounts.models import TeamQuota
 
 from . import ledger
 from .insideview import ApiError, InsideViewClient
-from .lifecycle import transition
+from .lifecycle import apply_api_status, transition
 from .models import JobEvent, TechJob, Upload
 
 logger = logging.getLogger(__name__)
@@ -182,3 +182,35 @@ def record_api_error(job: TechJob, exc: ApiError, *, source: str) -> None:
         detail={"status": exc.status, "permanent": exc.permanent},
     )
     TechJob.objects.filter(pk=job.pk).update(last_error=str(exc)[:1000])
+
+
+def cancel_job(job: TechJob, *, source: str, message: str) -> bool:
+    """Cancel a queued job here, or an accepted one at InsideView; refund its ids.
+
+    Returns whether the job ended. An accepted job is cancelled with DELETE on
+    the API, which reports it aborted; InsideView can't cancel a job once it
+    is processing.
+    """
+    if job.status == S.QUEUED:
+        return transition(job, S.CANCELLED, source=source, message=message)
+    if job.status != S.ACCEPTED or not job.insideview_job_id:
+        return False
+
+    try:
+        answer = InsideViewClient(job.team.credential).cancel(job.insideview_job_id)
+    except ApiError as exc:
+        record_api_error(job, exc, source=source)
+        return False
+    JobEvent.objects.create(
+        job=job,
+        kind=JobEvent.Kind.POLL,
+        source=source,
+        status=answer.status,
+        message=message,
+    )
+    apply_api_status(
+        job, answer.status, total_processed=answer.total_processed, source=source
+    )
+    # The freed running slot goes to the team's next queued job.
+    transaction.on_commit(lambda: _enqueue_dispatch(job.team_id))
+    return job.has_ended

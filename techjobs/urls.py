@@ -15,6 +15,7 @@ urlpatterns = [
         name="upload-results",
     ),
     path("jobs/<uuid:code>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:code>/cancel/", views.cancel_job, name="job-cancel"),
     path("jobs/<uuid:code>/results.<str:fmt>", views.job_results, name="job-results"),
     path(
         "webhooks/insideview/<str:token>/",

@@ -4,9 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
@@ -15,7 +14,7 @@ from accounts.teams import require_membership
 
 from . import exports, ledger, parsing, reports, services
 from .forms import ConfirmForm, UploadForm
-from .models import ENDED_STATUSES, TechJob, TechResult, Upload
+from .models import ENDED_STATUSES, JobEvent, TechJob, TechResult, Upload
 from .uploads import CappedUploadHandler
 
 PENDING_KEY = "pending_uploads"
@@ -181,12 +180,12 @@ def confirm_upload(request):
     )
 
     if existing:
-        return _redirect(request, existing)
+        return _redirect_to_upload(request, existing)
     if not pending or pending["team"] != str(membership.team.code):
         messages.error(
             request, "That preview has expired. Paste or upload the list again."
         )
-        return _redirect_to(request, "new-upload")
+        return _redirect(request, "new-upload")
 
     report = dict(pending["report"])
     ids = report.pop("ids")
@@ -201,25 +200,24 @@ def confirm_upload(request):
         )
     except ledger.QuotaExceeded as exc:
         messages.error(request, str(exc))
-        return _redirect_to(request, "new-upload")
+        return _redirect(request, "new-upload")
 
     request.session[PENDING_KEY].pop(token, None)
     request.session.modified = True
-    return _redirect(request, upload)
+    return _redirect_to_upload(request, upload)
 
 
-def _redirect(request, upload: Upload):
+def _redirect_to_upload(request, upload: Upload):
+    """Redirect to the upload's only job, or to the upload when it has several."""
     jobs = list(upload.jobs.all()[:2])
-    target = jobs[0] if len(jobs) == 1 else upload
-    if request.htmx:
-        return HttpResponseClientRedirect(target.get_absolute_url())
-    return redirect(target)
+    return _redirect(request, jobs[0] if len(jobs) == 1 else upload)
 
 
-def _redirect_to(request, name):
+def _redirect(request, to):
+    """Redirect to a model or URL name; htmx requests get it as HX-Redirect."""
     if request.htmx:
-        return HttpResponseClientRedirect(reverse(name))
-    return redirect(name)
+        return HttpResponseClientRedirect(resolve_url(to))
+    return redirect(to)
 
 
 @require_GET
@@ -262,6 +260,22 @@ def job_detail(request, code):
 def _wants_results_only(request) -> bool:
     """Tell a search or page change of the results table from a poll of the page."""
     return bool(request.htmx) and request.htmx.target == RESULTS_TARGET
+
+
+@require_POST
+def cancel_job(request, code):
+    _submitter(request)
+    job = _job_for_user(request, code)
+    message = f"Cancelled by {request.user}."
+    if services.cancel_job(job, source=JobEvent.Source.USER, message=message):
+        messages.success(request, "Job cancelled. Its ids went back to the quota.")
+    else:
+        messages.error(
+            request,
+            f"The job can't be cancelled: it is {job.get_status_display().lower()}, "
+            "and InsideView only cancels jobs that haven't started processing.",
+        )
+    return _redirect(request, job)
 
 
 def _job_context(request, job: TechJob) -> dict:
