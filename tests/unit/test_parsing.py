@@ -658,6 +658,23 @@ def test_workbook_unpacking_too_large_is_rejected(monkeypatch):
     assert "Save the id column alone as .csv" in message
 
 
+def test_workbook_with_too_many_rows_is_rejected(monkeypatch):
+    monkeypatch.setattr("techjobs.parsing.xlsx.MAX_SHEET_ROWS", 5)
+    data = make_xlsx([["Company ID"]] + [[str(736230 + n)] for n in range(5)])
+
+    message = rejection("ids.xlsx", data)
+
+    assert message.startswith("ids.xlsx has more than 5 rows in its first sheet")
+    assert "Split it into smaller files." in message
+
+
+def test_workbook_at_the_row_cap_is_read(monkeypatch):
+    monkeypatch.setattr("techjobs.parsing.xlsx.MAX_SHEET_ROWS", 4)
+    data = make_xlsx([["Company ID"]] + [[str(736230 + n)] for n in range(3)])
+
+    assert parse_file("ids.xlsx", data).ids == ["736230", "736231", "736232"]
+
+
 def test_non_workbook_zip_named_xlsx_is_rejected():
     message = rejection("ids.xlsx", make_zip({"xl/workbook.bin": b"\x00"}))
 
