@@ -112,7 +112,7 @@ def save_credential(request):
     form = CredentialForm(request.POST, credential=credential)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
+            label = form[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
         return redirect("team")

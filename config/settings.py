@@ -166,6 +166,9 @@ LOGGING = {
         # urllib3 logs each request line at DEBUG, and the token request
         # carries the client secret in its query string.
         "urllib3": {"level": "WARNING"},
+        # A line for every task received and finished buries everything else.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
     },
 }
 

@@ -29,7 +29,7 @@ cd "$ROOT"
 
 "$PY" -m simulator --host 127.0.0.1 --port "$SIMULATOR_PORT" & children+=($!)
 .venv/bin/celery -A config worker --loglevel INFO --concurrency 2 --hostname "worker@%h" & children+=($!)
-.venv/bin/celery -A config beat --loglevel INFO --schedule "$VAR/celerybeat-schedule" & children+=($!)
+.venv/bin/celery -A config beat --loglevel WARNING --schedule "$VAR/celerybeat-schedule" & children+=($!)
 "$PY" manage.py runserver --noreload "127.0.0.1:$PORT" & children+=($!)
 
 for _ in $(seq 120); do

@@ -54,9 +54,16 @@ def usage(team: Team, month: date | None = None, *, quota=None) -> dict:
         "used": totals["consumed"],
         "reserved": pending,
         "left": max(limit - spent, 0),
-        "percent": min(round(100 * spent / limit), 100) if limit else 100,
+        "percent": _percent(spent, limit),
         "resets_on": next_reset(month),
     }
+
+
+def _percent(spent: int, limit: int) -> int:
+    """Return the share used in whole percent; 100 only when nothing is left."""
+    if limit <= 0 or spent >= limit:
+        return 100
+    return min(round(100 * spent / limit), 99)
 
 
 def reserve(team: Team, jobs: list[TechJob]) -> None:

@@ -219,6 +219,7 @@ class UsageEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name_plural = "usage entries"
         constraints = [
             models.UniqueConstraint(
                 fields=["job", "kind"], name="one_ledger_entry_per_kind"

@@ -5,12 +5,13 @@ from django.db.models import Count, Q, QuerySet
 
 RESULTS_PER_PAGE = 50
 TOP_PRODUCTS = 10
+MAX_QUERY_LENGTH = 100
 FOUND = "found"
 
 
 def search(results: QuerySet, query: str) -> QuerySet:
     """Filter rows by an exact company id or a part of a product, vendor or category."""
-    query = query.strip()
+    query = query.strip()[:MAX_QUERY_LENGTH]
     if not query:
         return results
     return results.filter(
@@ -43,7 +44,7 @@ def summarize(results: QuerySet, *, query: str = "", page_number=None) -> dict:
         .order_by("-companies", "category")
     )
     return {
-        "query": query.strip(),
+        "query": query.strip()[:MAX_QUERY_LENGTH],
         "page": Paginator(matching, RESULTS_PER_PAGE).get_page(page_number),
         "companies": companies,
         "not_found": results.exclude(status=FOUND)

@@ -3,6 +3,7 @@ import os
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.credentials import save_credential
 from accounts.models import ApiCredential, Membership, Team, User
 
 DEMO_TEAM = "Demo team"
@@ -37,13 +38,14 @@ class Command(BaseCommand):
             team=team, user=member, defaults={"role": Membership.Role.MEMBER}
         )
 
-        credential = ApiCredential.objects.filter(team=team).first()
-        if credential is None:
-            credential = ApiCredential(team=team)
-        credential.client_id = client_id
-        credential.set_client_secret(client_secret)
-        credential.updated_by = owner
-        credential.save()
+        # An unchanged secret is passed as blank, which keeps the stored one, so
+        # running this again records no change.
+        stored = ApiCredential.objects.filter(team=team).first()
+        if stored and stored.client_secret == client_secret:
+            client_secret = ""
+        save_credential(
+            team=team, user=owner, client_id=client_id, client_secret=client_secret
+        )
         self.stdout.write(
             f"Demo team ready: {owner.email} (owner), {member.email} (member)."
         )
