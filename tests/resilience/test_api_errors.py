@@ -1,4 +1,4 @@
-"""429, 500 and 503 answers, latency and Retry-After on every API call."""
+"""429, 500 and 503 responses, with latency and Retry-After, on API calls."""
 
 import pytest
 

@@ -30,8 +30,9 @@ from tests.support import Process, free_port, start_simulator, wait_until  # noq
 
 DATABASE = "techjobs_soak"
 REDIS_DB = 14
-# Two teams of at most 2 running jobs each keep the run long enough (about
-# three minutes) for the hostile scenario's tokens to expire at least once.
+# Two teams of at most 2 running jobs each, with 8 s of processing per job,
+# keep the run long enough (about three minutes) for the hostile scenario's
+# tokens to expire at least once.
 TEAMS = 2
 CLIENT_SECRET = "soak-secret"
 # Far above what the run sends, so the 5-minute lock-out never starts. Each
@@ -110,7 +111,7 @@ class Stack:
             "--scenario", self.args.scenario,
             "--seed", str(self.args.seed),
             "--accepted-seconds", "0.5",
-            "--processing-seconds", "4",
+            "--processing-seconds", "8",
             "--requests-per-window", str(SIMULATOR_REQUESTS_PER_WINDOW),
             "--threads", "16",
             name="soak-simulator",
@@ -163,9 +164,13 @@ class Stack:
     def kill_worker(self, name):
         """Kill the worker and its pool processes with SIGKILL, as a crash would.
 
-        Returns how many tasks it had received and not yet finished.
+        It waits up to 30 s for the worker to have a task in hand, so the kill
+        interrupts work. Returns how many tasks it had received and not finished.
         """
         worker = self.processes.pop(f"worker-{name}")
+        deadline = time.monotonic() + 30
+        while not unfinished_tasks(worker.output()) and time.monotonic() < deadline:
+            time.sleep(0.02)
         worker.stop(sig=signal.SIGKILL)
         return len(unfinished_tasks(worker.output()))
 
