@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint venv clean
+.PHONY: run test soak bench lint venv clean
 
 venv: $(STAMP)
 
@@ -22,6 +22,9 @@ run: venv
 
 test: venv
 	scripts/test.sh
+
+soak: venv
+	scripts/soak.sh
 
 bench: venv
 	@mkdir -p .var; scripts/test.sh benchmarks -q -s --no-header -p no:cacheprovider \

@@ -187,6 +187,15 @@ INSIDEVIEW_AUTH_URL = env_str("INSIDEVIEW_AUTH_URL", INSIDEVIEW_API_URL).rstrip(
 INSIDEVIEW_CONNECT_TIMEOUT = env_float("INSIDEVIEW_CONNECT_TIMEOUT", 5.0)
 INSIDEVIEW_READ_TIMEOUT = env_float("INSIDEVIEW_READ_TIMEOUT", 30.0)
 
+# Longest one submission attempt may run, in seconds: up to two token requests
+# and two submits (a 401 fetches a new token once), each bounded by the
+# timeouts above. An attempt is stopped after it, so a submission still not
+# confirmed after it was claimed can be sent again without running twice.
+JOB_SUBMIT_TIME_LIMIT = env_float(
+    "JOB_SUBMIT_TIME_LIMIT",
+    4 * (INSIDEVIEW_CONNECT_TIMEOUT + INSIDEVIEW_READ_TIMEOUT) + 10,
+)
+
 # The address InsideView uses to reach this site's webhook view.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

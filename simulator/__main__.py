@@ -13,7 +13,7 @@ from simulator.config import (
     SimulatorConfig,
     parse_account,
 )
-from simulator.scenario import SCENARIOS
+from simulator.scenario import SCENARIO_HELP, SCENARIOS, scenario_faults
 
 
 def non_negative_float(value):
@@ -30,6 +30,53 @@ def positive_int(value):
     return number
 
 
+def rate(value):
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"expected a rate from 0 to 1, got {value}")
+    return number
+
+
+def latency_range(value):
+    """Parse SECONDS or MIN-MAX into a (min, max) pair of seconds."""
+    low, _, high = value.partition("-")
+    try:
+        bounds = (float(low), float(high or low))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected SECONDS or MIN-MAX, got {value}"
+        ) from None
+    if bounds[0] < 0 or bounds[0] > bounds[1]:
+        raise argparse.ArgumentTypeError(
+            f"expected 0 <= MIN <= MAX seconds, got {value}"
+        )
+    return bounds
+
+
+def error_rates(value):
+    """Parse STATUS=RATE[,STATUS=RATE...] into {status: rate}."""
+    rates = {}
+    for part in value.split(","):
+        status, _, share = part.partition("=")
+        try:
+            code = int(status)
+            number = float(share)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected STATUS=RATE such as 429=0.1, got {part!r}"
+            ) from None
+        if not 400 <= code <= 599:
+            raise argparse.ArgumentTypeError(
+                f"expected an HTTP error status from 400 to 599, got {code}"
+            )
+        if not 0 <= number <= 1:
+            raise argparse.ArgumentTypeError(
+                f"expected a rate from 0 to 1 for {code}, got {share}"
+            )
+        rates[code] = number
+    return rates
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m simulator",
@@ -42,7 +89,8 @@ def build_parser():
     _add_accounts_options(parser.add_argument_group("accounts"))
     _add_jobs_options(parser.add_argument_group("jobs and results"))
     _add_limits_options(parser.add_argument_group("tokens and throttling"))
-    _add_webhooks_options(parser.add_argument_group("webhooks and faults"))
+    _add_webhooks_options(parser.add_argument_group("webhooks"))
+    _add_faults_options(parser.add_argument_group("fault injection"))
     return parser
 
 
@@ -199,15 +247,126 @@ def _add_webhooks_options(group):
             "retries (default %(default)s)"
         ),
     )
+
+
+def _add_faults_options(group):
     group.add_argument(
         "--scenario",
         choices=sorted(SCENARIOS),
         default="default",
+        help=f"named set of faults to inject: {SCENARIO_HELP} (default %(default)s)",
+    )
+    group.add_argument(
+        "--seed",
+        type=int,
+        metavar="N",
         help=(
-            "fault-injection scenario: default has no faults, failing-jobs fails "
-            "every job at the end of processing (default %(default)s)"
+            "seed of every random fault choice, so that a run can be repeated "
+            "(default: a random seed, logged at start when faults are on)"
         ),
     )
+    group.add_argument(
+        "--latency",
+        type=latency_range,
+        metavar="SECONDS|MIN-MAX",
+        help="delay each API call by this many seconds, or by a random time in range",
+    )
+    group.add_argument(
+        "--error-rate",
+        type=error_rates,
+        action="append",
+        metavar="STATUS=RATE[,STATUS=RATE...]",
+        help=(
+            "answer this share (0 to 1) of API and token calls with this HTTP status "
+            "instead, e.g. 429=0.1,500=0.05. 429 answers carry Retry-After. Repeatable"
+        ),
+    )
+    group.add_argument(
+        "--retry-after",
+        type=non_negative_float,
+        metavar="SECONDS",
+        help="Retry-After of injected 429 answers, in seconds (default 1)",
+    )
+    group.add_argument(
+        "--token-expiry",
+        type=non_negative_float,
+        metavar="SECONDS",
+        help=(
+            "tokens stop working this many seconds after they are issued, although "
+            "their expirationTime states --token-lifetime"
+        ),
+    )
+    group.add_argument(
+        "--job-failure-rate",
+        type=rate,
+        metavar="RATE",
+        help="share of jobs (0 to 1) that fail when their processing ends",
+    )
+    group.add_argument(
+        "--webhook-drop-rate",
+        type=rate,
+        metavar="RATE",
+        help="share of webhook calls (0 to 1) never sent",
+    )
+    group.add_argument(
+        "--webhook-duplicate-rate",
+        type=rate,
+        metavar="RATE",
+        help="share of webhook calls (0 to 1) sent twice",
+    )
+    group.add_argument(
+        "--webhook-delay-rate",
+        type=rate,
+        metavar="RATE",
+        help="share of webhook calls (0 to 1) sent after --webhook-delay-seconds",
+    )
+    group.add_argument(
+        "--webhook-delay-seconds",
+        type=non_negative_float,
+        metavar="SECONDS",
+        help="delay of delayed webhook calls, in seconds (default 2)",
+    )
+    group.add_argument(
+        "--webhook-reorder-rate",
+        type=rate,
+        metavar="RATE",
+        help=(
+            "share of webhook calls (0 to 1) for a non-final status that are held "
+            "back and sent after the call for the job's next status"
+        ),
+    )
+
+
+# Fault options and the Faults field each one sets.
+FAULT_OPTIONS = {
+    "latency": "latency_seconds",
+    "retry_after": "retry_after_seconds",
+    "token_expiry": "token_expiry_seconds",
+    "job_failure_rate": "job_failure_rate",
+    "webhook_drop_rate": "webhook_drop_rate",
+    "webhook_duplicate_rate": "webhook_duplicate_rate",
+    "webhook_delay_rate": "webhook_delay_rate",
+    "webhook_delay_seconds": "webhook_delay_seconds",
+    "webhook_reorder_rate": "webhook_reorder_rate",
+}
+
+
+def build_faults(args, parser):
+    overrides = {
+        field: getattr(args, option)
+        for option, field in FAULT_OPTIONS.items()
+        if getattr(args, option) is not None
+    }
+    if args.error_rate:
+        rates = {}
+        for option_rates in args.error_rate:
+            rates.update(option_rates)
+        overrides["error_rates"] = tuple(sorted(rates.items()))
+
+    faults = scenario_faults(args.scenario, **overrides)
+    if sum(rate for _, rate in faults.error_rates) > 1:
+        parser.error("the --error-rate shares add up to more than 1")
+    return faults
 
 
 def build_config(args, parser):
@@ -241,6 +400,8 @@ def build_config(args, parser):
         webhook_secret=args.webhook_secret,
         webhook_backoff_seconds=args.webhook_backoff_seconds,
         scenario=args.scenario,
+        faults=build_faults(args, parser),
+        seed=args.seed,
     )
 
 

@@ -18,6 +18,33 @@ class AccountSpec:
 
 
 @dataclass(frozen=True)
+class Faults:
+    """Faults to inject. The defaults inject none.
+
+    Rates are probabilities from 0 to 1. `error_rates` pairs an HTTP status with
+    the share of API calls answered with it.
+    """
+
+    latency_seconds: tuple[float, float] = (0.0, 0.0)
+    error_rates: tuple[tuple[int, float], ...] = ()
+    retry_after_seconds: float = 1.0
+    webhook_drop_rate: float = 0.0
+    webhook_duplicate_rate: float = 0.0
+    webhook_delay_rate: float = 0.0
+    webhook_delay_seconds: float = 2.0
+    webhook_reorder_rate: float = 0.0
+    token_expiry_seconds: float | None = None
+    job_failure_rate: float = 0.0
+
+    @property
+    def active(self):
+        return self != Faults(
+            retry_after_seconds=self.retry_after_seconds,
+            webhook_delay_seconds=self.webhook_delay_seconds,
+        )
+
+
+@dataclass(frozen=True)
 class SimulatorConfig:
     accounts: tuple[AccountSpec, ...]
     accepted_seconds: float = 2.0
@@ -32,6 +59,8 @@ class SimulatorConfig:
     webhook_secret: str | None = None
     webhook_backoff_seconds: float = 1.0
     scenario: str = "default"
+    faults: Faults = Faults()
+    seed: int | None = None
 
 
 def parse_account(value, *, tech_profile_enabled=True):

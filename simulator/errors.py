@@ -5,18 +5,20 @@ Messages and numbers 400-102, 400-105, 400-106 and 404-11 are documented, as are
 simulator's own choice because the public error list is incomplete.
 """
 
+import math
 from http import HTTPStatus
 
 from simulator.ids import random_id
 
 
 class ApiError(Exception):
-    def __init__(self, status, error_number, message, error_type=None):
+    def __init__(self, status, error_number, message, error_type=None, headers=None):
         super().__init__(message)
         self.status = status
         self.error_number = error_number
         self.message = message
         self.error_type = error_type or HTTPStatus(status).phrase
+        self.headers = headers or {}
 
     def body(self):
         """Return the error body, with a fresh diagnostic code on each call."""
@@ -124,9 +126,18 @@ def unsupported_media_type(content_type):
     return ApiError(415, "415-1", message)
 
 
-def throttled():
-    return ApiError(429, "429-1", "Request is throttled.")
+def throttled(retry_after=None):
+    """Return the 429 error; `retry_after` in seconds becomes a Retry-After header."""
+    headers = {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(max(math.ceil(retry_after), 0))
+    return ApiError(429, "429-1", "Request is throttled.", headers=headers)
 
 
 def server_error():
     return ApiError(500, "500-1", "Internal server error.")
+
+
+def injected(status, phrase):
+    """Return an error for an injected HTTP status without a documented body."""
+    return ApiError(status, f"{status}-9", f"{phrase}: injected by the simulator.")

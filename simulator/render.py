@@ -50,7 +50,12 @@ def render_error(request, error, *, as_json=None):
         error.error_number,
         error.message,
     )
-    return render(request, "error", error.body(), status=error.status, as_json=as_json)
+    response = render(
+        request, "error", error.body(), status=error.status, as_json=as_json
+    )
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
 
 
 def to_xml(root, data):

@@ -1,9 +1,10 @@
 """The running simulator's components, built once per server process."""
 
+import logging
 from dataclasses import dataclass
 
 from simulator.config import SimulatorConfig
-from simulator.scenario import SCENARIOS, Scenario
+from simulator.scenario import Scenario
 from simulator.scheduler import Scheduler
 from simulator.state import Store
 from simulator.webhooks import WebhookSender
@@ -18,6 +19,8 @@ class Runtime:
     scheduler: Scheduler
 
 
+logger = logging.getLogger(__name__)
+
 _current = None
 
 
@@ -26,7 +29,14 @@ def start(config):
     global _current
 
     store = Store(config)
-    scenario = SCENARIOS[config.scenario]()
+    scenario = Scenario(config.faults, config.seed)
+    if config.faults.active:
+        logger.warning(
+            "Injecting faults of scenario %s with seed %d: %s",
+            config.scenario,
+            scenario.seed,
+            config.faults,
+        )
     webhooks = WebhookSender(config.webhook_secret, config.webhook_backoff_seconds)
     scheduler = Scheduler(store, webhooks, scenario)
     scheduler.start()

@@ -3,7 +3,8 @@
 A job waits at least `accepted_seconds` in accepted, then starts processing once
 its account has fewer than `max_processing_jobs` jobs processing. Waiting jobs
 start oldest first. Processing takes `processing_seconds`, during which
-totalProcessed grows linearly. Every status change is sent to the job's webhook.
+totalProcessed grows linearly. Every status change is sent to the job's webhook,
+unless the scenario drops, repeats, delays or holds back the delivery.
 """
 
 import logging
@@ -25,6 +26,8 @@ class Scheduler:
         self.config = store.config
         self._stopping = threading.Event()
         self._thread = None
+        # job id -> [(StatusChange, Delivery)] held back until its next change
+        self._held = {}
 
     def start(self):
         self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)
@@ -89,11 +92,24 @@ class Scheduler:
     def _announce(self, change):
         if not change.webhook:
             return
-        for delivery in self.scenario.webhook_deliveries(change):
-            self.webhooks.send(
-                change.webhook,
-                change.body,
-                job_id=change.job_id,
-                delay_seconds=delivery.delay_seconds,
-                in_order=delivery.in_order,
-            )
+        job = self.store.find_job_by_id(change.job_id)
+        company_ids = job.company_ids if job is not None else ()
+        held_before = self._held.pop(change.job_id, [])
+        for delivery in self.scenario.webhook_deliveries(change, company_ids):
+            if delivery.held:
+                self._held.setdefault(change.job_id, []).append((change, delivery))
+            else:
+                self._send(change, delivery)
+        # Deliveries held back at an earlier status go out after this one's, so
+        # the receiver sees the two statuses in the wrong order.
+        for earlier, delivery in held_before:
+            self._send(earlier, delivery)
+
+    def _send(self, change, delivery):
+        self.webhooks.send(
+            change.webhook,
+            change.body,
+            job_id=change.job_id,
+            delay_seconds=delivery.delay_seconds,
+            in_order=delivery.in_order,
+        )

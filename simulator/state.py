@@ -64,6 +64,8 @@ class Account:
     consumed: dict = field(default_factory=dict)
     # ("YYYY-MM-DD", API name) -> transactions debited that day
     usage: dict = field(default_factory=dict)
+    # The most jobs the account had accepted or processing at one time
+    peak_active_jobs: int = 0
 
     def credits_left(self, moment):
         return self.monthly_credits - self.consumed.get(month_key(moment), 0)
@@ -80,6 +82,12 @@ class Token:
     value: str
     account: Account
     expires_at: datetime
+    # When the token stops working. It is expires_at unless a fault makes the
+    # token expire before the time its expirationTime states.
+    usable_until: datetime | None = None
+
+    def is_usable(self, moment):
+        return moment < min(self.expires_at, self.usable_until or self.expires_at)
 
 
 @dataclass(eq=False)
@@ -137,8 +145,13 @@ class Store:
             config.requests_per_window, config.throttle_window_seconds
         )
 
-    def issue_token(self, client_id, client_secret, lifetime_seconds):
-        """Return a new access token, or raise ApiError 401 for bad credentials."""
+    def issue_token(
+        self, client_id, client_secret, lifetime_seconds, usable_seconds=None
+    ):
+        """Return a new access token, or raise ApiError 401 for bad credentials.
+
+        The token stops working after `usable_seconds` when that is given.
+        """
         with self.lock:
             account = self.accounts.get(client_id)
             if account is None or not secrets.compare_digest(
@@ -150,12 +163,16 @@ class Store:
             self._tokens = {
                 value: token
                 for value, token in self._tokens.items()
-                if token.expires_at > now
+                if token.is_usable(now)
             }
+            usable_until = None
+            if usable_seconds is not None:
+                usable_until = now + timedelta(seconds=usable_seconds)
             token = Token(
                 secrets.token_urlsafe(32),
                 account,
                 now + timedelta(seconds=lifetime_seconds),
+                usable_until,
             )
             self._tokens[token.value] = token
             return token
@@ -168,12 +185,13 @@ class Store:
         """
         with self.lock:
             token = self._tokens.get(token_value or "")
-            if token is None or token.expires_at <= utc_now():
+            if token is None or not token.is_usable(utc_now()):
                 raise errors.unauthorized()
 
             account = token.account
             if not self._throttle.allow(account.client_id, token.value, monotonic_now):
-                raise errors.throttled()
+                wait = self._throttle.seconds_locked(account.client_id, monotonic_now)
+                raise errors.throttled(retry_after=wait)
             return account
 
     def submit_job(self, account, company_ids, webhook, monotonic_now):
@@ -206,6 +224,7 @@ class Store:
                 accepted_at=monotonic_now,
             )
             self._jobs[job.job_id] = job
+            account.peak_active_jobs = max(account.peak_active_jobs, len(active) + 1)
             return job
 
     def find_job(self, account, job_id):
@@ -218,6 +237,11 @@ class Store:
     def find_job_by_id(self, job_id):
         with self.lock:
             return self._jobs.get(job_id)
+
+    def all_jobs(self):
+        """Return every job, oldest first."""
+        with self.lock:
+            return list(self._jobs.values())
 
     def jobs_of(self, account):
         with self.lock:

@@ -35,3 +35,10 @@ class Throttle:
         self._locked_until[client_id] = now + self.window_seconds
         del self._windows[client_id]
         return False
+
+    def seconds_locked(self, client_id, now):
+        """Return the seconds left in the account's lock-out, 0 if there is none."""
+        locked_until = self._locked_until.get(client_id)
+        if locked_until is None:
+            return 0.0
+        return max(locked_until - now, 0.0)

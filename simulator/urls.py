@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simulator import admin_views, job_views, views
+from simulator import admin_views, inspect_views, job_views, views
 
 JOBS = "api/v1/company/techProfile/job"
 
@@ -27,6 +27,12 @@ urlpatterns = [
         "results/<str:job_type>/<str:job_id>/response/<str:file_name>",
         views.download_results,
         name="download-results",
+    ),
+    path("simulator/jobs", inspect_views.list_jobs, name="inspect-jobs"),
+    path(
+        "simulator/jobs/<str:job_id>",
+        inspect_views.job_detail,
+        name="inspect-job",
     ),
 ]
 

@@ -54,8 +54,9 @@ def issue_token(request, as_json):
         lifetime = current.scenario.token_lifetime(
             params["clientId"], current.config.token_lifetime_seconds
         )
+        usable = current.scenario.token_usable_seconds(params["clientId"], lifetime)
         token = current.store.issue_token(
-            params["clientId"], params["clientSecret"], lifetime
+            params["clientId"], params["clientSecret"], lifetime, usable
         )
     except ApiError as error:
         return render_error(request, error, as_json=json_or_accept)

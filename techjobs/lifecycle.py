@@ -117,9 +117,9 @@ def apply_api_status(
         )
         return False
 
-    # A job the API reports finished has passed through processing, whether
-    # or not that step was seen.
-    if target == S.FINISHED and job.status in (S.SUBMITTING, S.ACCEPTED):
+    # A job the API reports finished or failed has passed through processing,
+    # where InsideView debits its credits, whether or not that step was seen.
+    if target in (S.FINISHED, S.FAILED) and job.status in (S.SUBMITTING, S.ACCEPTED):
         transition(
             job, S.PROCESSING, source=source, message="Implied by a later status."
         )

@@ -67,12 +67,21 @@ def dispatch_team(self, team_id: int) -> None:
         submit_job.delay(job.pk)
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
+@shared_task(
+    bind=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=max(
+        settings.JOB_SUBMIT_TIME_LIMIT - 5, settings.JOB_SUBMIT_TIME_LIMIT * 0.8
+    ),
+    time_limit=settings.JOB_SUBMIT_TIME_LIMIT,
+)
 def submit_job(self, job_id: int) -> None:
     # Two attempts at once would create two InsideView jobs, so each holds a
-    # lock and re-reads the job under it; the loser leaves the job alone.
+    # lock and re-reads the job under it; the loser leaves the job alone. The
+    # lock expires 2 s after the attempt's hard time limit, so a worker killed
+    # mid-attempt holds up the job no longer than that.
     lock = _redis().lock(
-        f"techjobs:submit:{job_id}", timeout=settings.CELERY_TASK_TIME_LIMIT + 10
+        f"techjobs:submit:{job_id}", timeout=settings.JOB_SUBMIT_TIME_LIMIT + 2
     )
     if not lock.acquire(blocking=False):
         return
@@ -201,36 +210,52 @@ def _fail(job: TechJob, exc: ApiError, *, source=JobEvent.Source.WORKER) -> None
 
 @shared_task
 def poll_stale_jobs() -> None:
-    """Check running jobs whose webhook hasn't moved them, and restart stuck work."""
+    """Check running jobs whose webhook hasn't moved them, and restart stuck work.
+
+    Each job is claimed by moving its next_check_at forward before its task is
+    queued, so a backlog in the queue doesn't pile up copies of the same task.
+    """
     now = timezone.now()
     due = TechJob.objects.filter(
         status__in=[S.ACCEPTED, S.PROCESSING], next_check_at__lte=now
-    ).values_list("pk", flat=True)
-    for job_id in due[:500]:
-        refresh_job.delay(job_id, JobEvent.Source.BEAT)
+    ).values_list("pk", "next_check_at", "check_count")
+    for job_id, check_at, check_count in due[:500]:
+        if _claim(job_id, check_at, now + services.poll_delay(check_count)):
+            refresh_job.delay(job_id, JobEvent.Source.BEAT)
 
     # A finished job whose results task was lost gets another one.
     stalled = TechJob.objects.filter(
         status=S.FINISHED, status_changed_at__lte=now - services.poll_delay(0)
-    ).values_list("pk", flat=True)
-    for job_id in stalled[:100]:
-        fetch_results.delay(job_id)
+    ).filter(Q(next_check_at=None) | Q(next_check_at__lte=now))
+    for job_id, check_at in stalled.values_list("pk", "next_check_at")[:100]:
+        if _claim(job_id, check_at, now + services.poll_delay(1)):
+            fetch_results.delay(job_id)
 
     # A submission whose worker died, or whose task was lost, is sent again
-    # once no attempt can still be running (the hard time limit has passed).
-    retry_after = timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+    # once no attempt can still be running: the lock of a killed attempt has
+    # expired and a live one has been stopped by its hard time limit.
+    retry_after = timedelta(seconds=settings.JOB_SUBMIT_TIME_LIMIT + 5)
     stuck = TechJob.objects.filter(
         status=S.SUBMITTING,
         insideview_job_id=None,
         status_changed_at__lte=now - retry_after,
     ).filter(Q(next_check_at=None) | Q(next_check_at__lte=now))
-    for job_id in stuck.values_list("pk", flat=True)[:100]:
-        claimed = TechJob.objects.filter(pk=job_id).update(
-            next_check_at=now + retry_after
-        )
-        if claimed:
+    for job_id, check_at in stuck.values_list("pk", "next_check_at")[:100]:
+        if _claim(job_id, check_at, now + retry_after):
             submit_job.delay(job_id)
 
     waiting = TechJob.objects.filter(status=S.QUEUED).values_list("team_id", flat=True)
     for team_id in set(waiting):
         dispatch_team.delay(team_id)
+
+
+def _claim(job_id: int, check_at, next_check_at) -> bool:
+    """Move the job's next check from `check_at` to `next_check_at`, once.
+
+    Returns False when another beat run, or a task, changed it first.
+    """
+    return bool(
+        TechJob.objects.filter(pk=job_id, next_check_at=check_at).update(
+            next_check_at=next_check_at
+        )
+    )

@@ -81,22 +81,30 @@ def _test_database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, simulator_url, live_server):
-    """A real Celery worker process on the test database, Redis and simulator.
+def start_worker(
+    simulator_url: str,
+    public_base_url: str,
+    *,
+    name: str = "worker",
+    env=None,
+    flush: bool = True,
+) -> Process:
+    """Start a real Celery worker process on the test database and Redis.
 
-    Its webhook URLs point at the live server, so the simulator's calls reach
-    this test process over loopback HTTP.
+    With `flush`, the broker's Redis database is emptied first, so no task of
+    an earlier worker reaches this one.
     """
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    env = {
+    if flush:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    worker_env = {
         "DATABASE_URL": _test_database_url(),
         "INSIDEVIEW_API_URL": simulator_url,
         "INSIDEVIEW_AUTH_URL": simulator_url,
-        "PUBLIC_BASE_URL": live_server.url,
+        "PUBLIC_BASE_URL": public_base_url,
         "JOB_POLL_AFTER_SECONDS": "1",
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "DATABASE_CONN_MAX_AGE": "0",
+        **(env or {}),
     }
     worker = Process(
         [
@@ -114,13 +122,26 @@ def celery_worker(django_db_setup, django_db_blocker, simulator_url, live_server
             "--without-mingle",
             "--without-gossip",
         ],
-        env=env,
-        name="worker",
+        env=worker_env,
+        name=name,
     )
     wait_until(
         lambda: "ready." in worker.output(),
         timeout=30,
         message="the Celery worker to start",
     )
+    return worker
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker, simulator_url, live_server):
+    """A real Celery worker process on the test database, Redis and simulator.
+
+    Its webhook URLs point at the live server, so the simulator's calls reach
+    this test process over loopback HTTP. It lives for one module, because
+    modules with a simulator of their own start a worker of their own, and
+    two workers on one queue would take each other's tasks.
+    """
+    worker = start_worker(simulator_url, live_server.url)
     yield worker
     worker.stop()

@@ -7,6 +7,7 @@ import contextlib
 import http.server
 import json
 import selectors
+import signal
 import subprocess
 import sys
 import tempfile
@@ -131,9 +132,15 @@ def run_simulator(*args):
 
             base_url = line.split("listening on ", 1)[1].strip()
             _wait_until_healthy(base_url)
-            yield Simulator(base_url)
+            simulator = Simulator(base_url)
+            try:
+                yield simulator
+            finally:
+                simulator.session.close()
         finally:
-            process.terminate()
+            # SIGINT is gunicorn's quick shutdown. After SIGTERM it would wait
+            # for idle keep-alive connections to time out, about 2 s per server.
+            process.send_signal(signal.SIGINT)
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:

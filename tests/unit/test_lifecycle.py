@@ -95,21 +95,26 @@ def test_late_processing_after_finished_is_ignored(people):
     )
 
 
-@pytest.mark.parametrize(
-    "start, api_status, expected",
-    [
-        (S.ACCEPTED, "aborted", S.ABORTED),
-        (S.ACCEPTED, "failed", S.FAILED),
-    ],
-)
-def test_end_before_processing_refunds(people, start, api_status, expected):
-    job, _ = make_job(people.team, status=start)
+def test_abort_before_processing_refunds(people):
+    job, _ = make_job(people.team, status=S.ACCEPTED)
 
-    apply_api_status(job, api_status, total_processed=0, source=JobEvent.Source.WEBHOOK)
+    apply_api_status(job, "aborted", total_processed=0, source=JobEvent.Source.WEBHOOK)
 
     job.refresh_from_db()
-    assert job.status == expected
+    assert job.status == S.ABORTED
     assert _ledger(job) == {"reserve": 3, "refund": 3}
+
+
+def test_failure_without_seen_processing_consumes(people):
+    # InsideView fails a job while processing it, after debiting its credits,
+    # even when the processing status was never seen.
+    job, _ = make_job(people.team, status=S.ACCEPTED)
+
+    apply_api_status(job, "failed", total_processed=0, source=JobEvent.Source.BEAT)
+
+    job.refresh_from_db()
+    assert job.status == S.FAILED
+    assert _ledger(job) == {"reserve": 3, "consume": 3}
 
 
 def test_failure_after_processing_keeps_consumption(people):
