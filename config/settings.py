@@ -166,9 +166,10 @@ LOGGING = {
         # urllib3 logs each request line at DEBUG, and the token request
         # carries the client secret in its query string.
         "urllib3": {"level": "WARNING"},
-        # A line for every task received and finished buries everything else.
-        "celery.app.trace": {"level": "WARNING"},
-        "celery.worker.strategy": {"level": "WARNING"},
+        # Celery logs every task received and finished at INFO, which buries
+        # everything else; TASK_LOG_LEVEL=INFO shows them again.
+        "celery.app.trace": {"level": env_str("TASK_LOG_LEVEL", "WARNING")},
+        "celery.worker.strategy": {"level": env_str("TASK_LOG_LEVEL", "WARNING")},
     },
 }
 

@@ -16,5 +16,5 @@ def test_expired_token_replaced(people, hostile):
 
     job = jobs[0]
     assert_matches_simulator(hostile, job)
-    assert "InsideView answered 401" in hostile.worker.output()
+    assert "InsideView responded 401" in hostile.worker.output()
     assert "Credentials rejected" not in job.last_error

@@ -25,11 +25,12 @@ def test_worker_killed_mid_submit(people, quick_resubmit):
     api = quick_resubmit
     jobs = confirm(people, ["736233", "781163", "724468"])
     job = jobs[0]
-    wait_until(
-        lambda: "Task techjobs.tasks.submit_job[" in api.worker.output(),
-        timeout=10,
-        message="the worker to start submitting",
-    )
+
+    def submitting():
+        job.refresh_from_db()
+        return job.status == TechJob.Status.SUBMITTING
+
+    wait_until(submitting, timeout=10, message="the worker to start submitting")
 
     api.kill_worker()
     api.restart_worker()

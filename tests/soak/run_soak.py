@@ -436,6 +436,8 @@ def main():
         "DATABASE_CONN_MAX_AGE": "0",
         "REDIS_URL": redis_url,
         "LOG_LEVEL": "INFO",
+        # The worker kill waits for a task in hand, read from these lines.
+        "TASK_LOG_LEVEL": "INFO",
         "JOB_POLL_AFTER_SECONDS": "2",
         "BEAT_POLL_SECONDS": "2",
         "INSIDEVIEW_CONNECT_TIMEOUT": "2",
