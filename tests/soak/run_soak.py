@@ -185,8 +185,7 @@ def create_teams(count):
     teams = []
     for number in range(count):
         team = Team.objects.create(name=f"Soak team {number}")
-        TeamQuota.objects.create(
-            team=team,
+        TeamQuota.objects.filter(team=team).update(
             monthly_ids=1_000_000,
             ids_per_job=500,
             running_jobs=2,
