@@ -16,6 +16,7 @@ from . import credentials
 from .models import (
     ApiCredential,
     CredentialChange,
+    Invitation,
     Membership,
     Team,
     TeamQuota,
@@ -326,3 +327,17 @@ class TeamQuotaAdmin(admin.ModelAdmin):
         if credential is None or credential.api_usage_month != current_month():
             return None
         return credential.api_consumed_credits == quota.consumed
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "team", "role", "invited_by", "created_at"]
+    list_select_related = ["team", "invited_by"]
+    list_filter = ["role", "team"]
+    search_fields = ["email", "team__name"]
+    readonly_fields = ["invited_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.invited_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,11 +1,17 @@
-from .models import Membership
+from .models import Invitation, Membership
 from .teams import current_membership
 
 
 def current_team(request):
     membership = current_membership(request)
+    invitations = _invitations(request)
     if membership is None:
-        return {"membership": None, "team": None, "other_memberships": []}
+        return {
+            "membership": None,
+            "team": None,
+            "other_memberships": [],
+            "invitations_for_me": invitations,
+        }
     others = (
         Membership.objects.filter(user=request.user)
         .exclude(pk=membership.pk)
@@ -16,4 +22,13 @@ def current_team(request):
         "membership": membership,
         "team": membership.team,
         "other_memberships": others,
+        "invitations_for_me": invitations,
     }
+
+
+def _invitations(request):
+    if not request.user.is_authenticated:
+        return []
+    return Invitation.objects.filter(email__iexact=request.user.email).select_related(
+        "team", "invited_by"
+    )

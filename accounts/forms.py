@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
 from . import throttle
-from .models import Membership, User
+from .models import Membership
 
 SECRET_MIN_LENGTH = 8
 
@@ -37,8 +37,11 @@ class LoginForm(AuthenticationForm):
         return cleaned
 
 
-class AddMemberForm(forms.Form):
-    email = forms.EmailField(label="Email of an existing user")
+class InviteForm(forms.Form):
+    """An invitation to the team. It says nothing about whether the email has
+    an account, so owners can't use it to find out who has one."""
+
+    email = forms.EmailField(label="Invite by email")
     role = forms.ChoiceField(choices=Membership.Role.choices)
 
     def __init__(self, *args, team, **kwargs):
@@ -47,17 +50,12 @@ class AddMemberForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                "No user has the email %(email)s. They need an account first.",
-                params={"email": email},
-            )
-        if Membership.objects.filter(team=self.team, user=user).exists():
+        if Membership.objects.filter(
+            team=self.team, user__email__iexact=email
+        ).exists():
             raise forms.ValidationError(
                 "%(email)s is already a member of this team.", params={"email": email}
             )
-        self.user = user
         return email
 
 

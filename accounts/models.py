@@ -314,3 +314,40 @@ class TeamQuota(models.Model):
 
     def __str__(self):
         return f"Quota of {self.team}"
+
+
+class Invitation(models.Model):
+    """An owner's offer of a role in a team, waiting for the invited user.
+
+    Nobody joins a team without accepting: a team's members see its lists,
+    and a member's uploads go to whichever team they have picked.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey(Team, models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "email"], name="one_invitation_per_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} invited to {self.team} as {self.role}"
+
+    def accept(self, user) -> Membership:
+        """Make the user a member with the offered role and use up the invitation."""
+        with transaction.atomic():
+            membership, _ = Membership.objects.get_or_create(
+                team=self.team, user=user, defaults={"role": self.role}
+            )
+            self.delete()
+        return membership

@@ -14,4 +14,14 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("teams/<uuid:code>/switch/", views.switch_team, name="switch-team"),
+    path(
+        "invitations/<uuid:code>/accept/",
+        views.accept_invitation,
+        name="invitation-accept",
+    ),
+    path(
+        "invitations/<uuid:code>/decline/",
+        views.decline_invitation,
+        name="invitation-decline",
+    ),
 ]

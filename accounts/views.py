@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET, require_POST
 from techjobs import ledger
 
 from . import credentials, teams
-from .forms import AddMemberForm, CredentialForm, RoleForm
-from .models import ApiCredential, LastOwnerError, Membership
+from .forms import CredentialForm, InviteForm, RoleForm
+from .models import ApiCredential, Invitation, LastOwnerError, Membership
 
 SECRET_FIELDS = ("client_secret", "signing_secret")
 
@@ -49,7 +49,8 @@ def team_page(request):
         "roles": Membership.Role.choices,
     }
     if membership.is_owner:
-        context["add_form"] = AddMemberForm(team=team)
+        context["invite_form"] = InviteForm(team=team)
+        context["invitations"] = team.invitations.select_related("invited_by")
         context["credential_form"] = CredentialForm(
             credential=credential,
             initial={"client_id": credential.client_id if credential else ""},
@@ -58,20 +59,61 @@ def team_page(request):
 
 
 @require_POST
-def add_member(request):
+def invite_member(request):
     owner = _owner(request)
-    form = AddMemberForm(request.POST, team=owner.team)
+    form = InviteForm(request.POST, team=owner.team)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("team")
 
-    Membership.objects.create(
-        team=owner.team, user=form.user, role=form.cleaned_data["role"]
+    email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+    Invitation.objects.update_or_create(
+        team=owner.team,
+        email=email,
+        defaults={"role": role, "invited_by": request.user},
     )
-    messages.success(request, f"Added {form.user} as {form.cleaned_data['role']}.")
+    messages.success(
+        request,
+        f"Invited {email} as {role}. They join when they accept it after logging in.",
+    )
     return redirect("team")
+
+
+@require_POST
+def revoke_invitation(request, code):
+    owner = _owner(request)
+    get_object_or_404(Invitation, code=code, team=owner.team).delete()
+    messages.success(request, "Invitation withdrawn.")
+    return redirect("team")
+
+
+def _invitation_for_user(request, code) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("team"),
+        code=code,
+        email__iexact=request.user.email,
+    )
+
+
+@require_POST
+def accept_invitation(request, code):
+    invitation = _invitation_for_user(request, code)
+    membership = invitation.accept(request.user)
+    teams.switch_team(request, membership.team.code)
+    messages.success(
+        request, f"You joined {membership.team.name} as {membership.role}."
+    )
+    return redirect("dashboard")
+
+
+@require_POST
+def decline_invitation(request, code):
+    invitation = _invitation_for_user(request, code)
+    invitation.delete()
+    messages.success(request, f"You declined the invitation to {invitation.team.name}.")
+    return redirect("dashboard")
 
 
 @require_POST

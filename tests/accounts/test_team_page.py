@@ -3,7 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import ApiCredential, CredentialChange, Membership, User
+from accounts.models import (
+    ApiCredential,
+    CredentialChange,
+    Invitation,
+    Membership,
+    User,
+)
 from tests.conftest import TEST_ACCOUNT
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +25,8 @@ def alice_client(client, people):
 
 
 def _role(people, user):
-    return Membership.objects.get(team=people.team, user=user).role
+    membership = Membership.objects.filter(team=people.team, user=user).first()
+    return membership.role if membership else None
 
 
 def _membership(people, user):
@@ -37,7 +44,7 @@ def test_page_lists_members_and_roles(alice_client, people):
     for email in ("alice@example.com", "bob@example.com", "vera@example.com"):
         assert email.encode() in response.content
     assert b"olga@example.com" not in response.content
-    assert b"Add member" in response.content
+    assert b"Invite by email" in response.content
 
 
 def test_page_masks_the_secret(alice_client, people):
@@ -54,41 +61,92 @@ def test_member_sees_page_without_owner_forms(client, people):
     response = client.get(reverse("team"))
 
     assert response.status_code == 200
-    assert b"Add member" not in response.content
+    assert b"Invite by email" not in response.content
     assert b"Save credential" not in response.content
     assert "••••4321".encode() in response.content
 
 
-def test_owner_adds_existing_user(alice_client, people):
+def _invite(client, email, role="member"):
+    return client.post(
+        reverse("team-invite"), {"email": email, "role": role}, follow=True
+    )
+
+
+def test_owner_invites_and_user_accepts(alice_client, client, people):
     newcomer = User.objects.create_user("nina@example.com", "pw")
 
-    response = alice_client.post(
-        reverse("team-add-member"),
-        {"email": "Nina@Example.com", "role": "viewer"},
-        follow=True,
+    response = _invite(alice_client, "Nina@Example.com", "viewer")
+    client.force_login(newcomer)
+    dashboard = client.get("/")
+    invitation = Invitation.objects.get()
+    accepted = client.post(
+        reverse("invitation-accept", args=[invitation.code]), follow=True
     )
 
-    assert response.status_code == 200
+    assert "Invited nina@example.com as viewer." in _messages(response)[0]
+    assert (
+        b"invited you to join <strong>Acme analytics</strong> as viewer"
+        in dashboard.content
+    )
     assert _role(people, newcomer) == Membership.Role.VIEWER
-    assert "Added nina@example.com as viewer." in _messages(response)
+    assert "You joined Acme analytics as viewer." in _messages(accepted)
+    assert not Invitation.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "email, message",
-    [
-        ("nobody@example.com", "No user has the email nobody@example.com."),
-        ("bob@example.com", "bob@example.com is already a member of this team."),
-    ],
-)
-def test_add_member_rejects(alice_client, people, email, message):
-    count = Membership.objects.filter(team=people.team).count()
+def test_invitation_adds_nobody_until_accepted(alice_client, people):
+    newcomer = User.objects.create_user("nina@example.com", "pw")
 
-    response = alice_client.post(
-        reverse("team-add-member"), {"email": email, "role": "member"}, follow=True
-    )
+    _invite(alice_client, "nina@example.com", "owner")
 
-    assert any(text.startswith(message) for text in _messages(response))
-    assert Membership.objects.filter(team=people.team).count() == count
+    assert _role(people, newcomer) is None
+
+
+def test_unknown_email_is_not_revealed(alice_client, people):
+    known = _messages(_invite(alice_client, "bob2@example.com"))
+    User.objects.create_user("nina@example.com", "pw")
+    existing = _messages(_invite(alice_client, "nina@example.com"))
+
+    assert known[0].replace("bob2", "X") == existing[0].replace("nina", "X")
+
+
+def test_declined_invitation_is_gone(alice_client, client, people):
+    newcomer = User.objects.create_user("nina@example.com", "pw")
+    _invite(alice_client, "nina@example.com")
+    invitation = Invitation.objects.get()
+    client.force_login(newcomer)
+
+    client.post(reverse("invitation-decline", args=[invitation.code]))
+
+    assert not Invitation.objects.exists()
+    assert _role(people, newcomer) is None
+
+
+def test_invitation_for_someone_else_is_404(alice_client, client, people):
+    _invite(alice_client, "nina@example.com")
+    invitation = Invitation.objects.get()
+    client.force_login(people.olga)
+
+    response = client.post(reverse("invitation-accept", args=[invitation.code]))
+
+    assert response.status_code == 404
+    assert Invitation.objects.exists()
+    assert _role(people, people.olga) is None
+
+
+def test_owner_withdraws_invitation(alice_client, people):
+    _invite(alice_client, "nina@example.com")
+    invitation = Invitation.objects.get()
+
+    alice_client.post(reverse("team-invitation-revoke", args=[invitation.code]))
+
+    assert not Invitation.objects.exists()
+
+
+def test_member_already_in_team_is_not_invited(alice_client, people):
+    response = _invite(alice_client, "bob@example.com")
+
+    assert "bob@example.com is already a member of this team." in _messages(response)
+    assert not Invitation.objects.exists()
 
 
 def test_owner_changes_role(alice_client, people):
@@ -153,7 +211,7 @@ def test_non_owner_can_not_manage(client, people, persona):
     responses = [
         client.post(reverse("team-member-role", args=[bob.code]), {"role": "owner"}),
         client.post(reverse("team-member-remove", args=[bob.code])),
-        client.post(reverse("team-add-member"), {"email": "olga@example.com"}),
+        client.post(reverse("team-invite"), {"email": "olga@example.com"}),
         client.post(
             reverse("team-credential"),
             {"client_id": "x", "client_secret": "new-secret-1234"},
@@ -319,4 +377,4 @@ def test_switcher_lists_other_teams(client, people):
     assert switch_url.encode() in page.content
     assert team_page.context["team"] == people.other_team
     assert b"olga@example.com" in team_page.content
-    assert b"Add member" not in team_page.content
+    assert b"Invite by email" not in team_page.content
