@@ -304,7 +304,7 @@ def job_results(request, code, fmt):
     _check_format(fmt)
     day = f"{job.upload.created_at:%Y%m%d}"
     filename = f"techjobs-{day}-job{job.sequence}-{job.code.hex[:8]}"
-    return exports.export(TechResult.objects.filter(job=job), fmt, filename)
+    return _download(request, job, TechResult.objects.filter(job=job), fmt, filename)
 
 
 @require_GET
@@ -312,7 +312,20 @@ def upload_results(request, code, fmt):
     upload = _upload_for_user(request, code)
     _check_format(fmt)
     filename = f"techjobs-{upload.created_at:%Y%m%d}-{upload.code.hex[:8]}"
-    return exports.export(TechResult.objects.filter(job__upload=upload), fmt, filename)
+    results = TechResult.objects.filter(job__upload=upload)
+    return _download(request, upload, results, fmt, filename)
+
+
+def _download(request, owner, results, fmt: str, filename: str):
+    if fmt == "xlsx" and results.count() > exports.XLSX_MAX_ROWS:
+        messages.error(
+            request,
+            f"These results have more than {exports.XLSX_MAX_ROWS:,} rows, too many "
+            "to build as an Excel file while you wait. Download the CSV instead; "
+            "Excel opens it too.",
+        )
+        return redirect(owner)
+    return exports.export(results, fmt, filename)
 
 
 def _check_format(fmt: str) -> None:

@@ -143,3 +143,16 @@ def test_unknown_export_format_is_404(bob_client, finished_job):
     response = bob_client.get(finished_job.get_absolute_url() + "results.pdf")
 
     assert response.status_code == 404
+
+
+def test_large_excel_export_points_to_csv(bob_client, finished_job, monkeypatch):
+    monkeypatch.setattr("techjobs.exports.XLSX_MAX_ROWS", 4)
+
+    response = bob_client.get(
+        finished_job.get_absolute_url() + "results.xlsx", follow=True
+    )
+    csv_response = bob_client.get(finished_job.get_absolute_url() + "results.csv")
+
+    assert response.redirect_chain[0][0] == finished_job.get_absolute_url()
+    assert b"more than 4 rows, too many to build as an Excel file" in response.content
+    assert csv_response.status_code == 200
