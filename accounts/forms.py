@@ -38,8 +38,11 @@ class LoginForm(AuthenticationForm):
 
 
 class InviteForm(forms.Form):
-    """An invitation to the team. It says nothing about whether the email has
-    an account, so owners can't use it to find out who has one."""
+    """An invitation to the team.
+
+    Its messages are the same whether or not the email has an account, so
+    owners can't use it to find out who has one.
+    """
 
     email = forms.EmailField(label="Invite by email")
     role = forms.ChoiceField(choices=Membership.Role.choices)

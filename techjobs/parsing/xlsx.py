@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 
 # Rows read from a sheet, blank ones included. A text upload under
-# MAX_UPLOAD_BYTES holds at most about 650,000 ids, and reading rows costs
+# MAX_UPLOAD_BYTES contains at most about 650,000 ids, and reading rows costs
 # about 2 seconds per 100,000 on a 2-core machine, so the cap bounds the time
 # a preview can take.
 MAX_SHEET_ROWS = 650_000
