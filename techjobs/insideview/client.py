@@ -25,6 +25,9 @@ PERMANENT_STATUSES = {400, 403, 404, 405, 415}
 BUSY_MESSAGES = ("too many job", "jobs are already running")
 BUSY_RETRY_SECONDS = 60
 
+# What a signed results link answers once it has expired.
+EXPIRED_LINK_STATUSES = {403, 404, 410}
+
 # Seconds to connect and to read for the health check, which must answer
 # quickly even when the API hangs.
 PING_TIMEOUT = (2, 3)
@@ -125,17 +128,32 @@ class InsideViewClient:
         return self._job_status(self._call("DELETE", f"{JOB_PATH}/{job_id}"))
 
     def results(self, job_id: str) -> bytes:
-        """Return the results file, whether the API sends it directly or links it."""
+        """Return the results file, whether the API sends it directly or links it.
+
+        A link can expire before it is used (a task waiting for its retry, say),
+        so a link that no longer works is asked for once more.
+        """
+        content, url = self._results_or_link(job_id)
+        if content is not None:
+            return content
+        try:
+            return self._send("GET", url).content
+        except ApiError as exc:
+            if exc.status not in EXPIRED_LINK_STATUSES:
+                raise
+        logger.info("results link of job %s no longer works; asking again", job_id)
+        content, url = self._results_or_link(job_id)
+        return content if content is not None else self._send("GET", url).content
+
+    def _results_or_link(self, job_id: str) -> tuple[bytes | None, str | None]:
         response = self._call("GET", f"{JOB_PATH}/{job_id}/results")
         content_type = response.headers.get("Content-Type", "")
         if "csv" in content_type or "octet-stream" in content_type:
-            return response.content
-        descriptor = decode(response)
-        url = descriptor.get("resultsUrl")
+            return response.content, None
+        url = decode(response).get("resultsUrl")
         if not url:
             raise ApiError("The results response has neither a file nor a resultsUrl.")
-        download = self._send("GET", url)
-        return download.content
+        return None, url
 
     def usage(self, *, period: str, start: str, end: str) -> dict:
         """Return GET /api/v1/admin/usage for the period, decoded.

@@ -2,6 +2,7 @@
 
 import socket
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -252,3 +253,34 @@ def test_busy_account_is_retried_not_rejected(people, settings):
     assert caught.value.status == 400
     assert not caught.value.permanent
     assert caught.value.retry_after == 60
+
+
+def test_expired_results_link_is_asked_for_again(people, settings):
+    class SlowFirstDownload(requests.Session):
+        """Waits past the link's lifetime before its first file download."""
+
+        downloads = 0
+
+        def request(self, method, url, **kwargs):
+            if "/results/" in url:
+                type(self).downloads += 1
+                if self.downloads == 1:
+                    time.sleep(1.5)
+            return super().request(method, url, **kwargs)
+
+    process, url = start_simulator(
+        "--account", "test-client:test-secret-4321", "--accepted-seconds", "0",
+        "--processing-seconds", "0.2", "--results-url-lifetime", "1",
+        name="simulator-short-links",
+    )  # fmt: skip
+    settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = url
+    try:
+        client = InsideViewClient(people.credential, session=SlowFirstDownload())
+        job_id = client.submit(["736233"], "http://127.0.0.1:9/h/").job_id
+        _wait_finished(client, job_id)
+        content = client.results(job_id)
+    finally:
+        process.stop()
+
+    assert content.startswith(b"companyId,")
+    assert SlowFirstDownload.downloads == 2
