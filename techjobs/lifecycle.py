@@ -1,7 +1,7 @@
 """Job status transitions: forward only, each one conditional UPDATE.
 
-Two workers, or a webhook racing a poll, may try the same change at once;
-the UPDATE's WHERE clause lets exactly one of them win, and only the winner
+Two workers, or a webhook racing a poll, may try the same change at once.
+The UPDATE's WHERE clause lets exactly one of them win, and only the winner
 records the event and moves the ledger.
 """
 

@@ -25,10 +25,10 @@ PERMANENT_STATUSES = {400, 403, 404, 405, 415}
 BUSY_MESSAGES = ("too many job", "jobs are already running")
 BUSY_RETRY_SECONDS = 60
 
-# What a signed results link answers once it has expired.
+# Statuses a signed results link returns once it has expired.
 EXPIRED_LINK_STATUSES = {403, 404, 410}
 
-# Seconds to connect and to read for the health check, which must answer
+# Seconds to connect and to read for the health check, which must respond
 # quickly even when the API hangs.
 PING_TIMEOUT = (2, 3)
 

@@ -1,4 +1,4 @@
-"""Decoding of InsideView answers, which come as JSON or XML."""
+"""Decoding of InsideView responses, which come as JSON or XML."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -11,7 +11,7 @@ class MalformedResponse(ValueError):
 
 
 def decode(response) -> dict:
-    """Return the body of a JSON or XML answer as a flat dict of its fields."""
+    """Return the body of a JSON or XML response as a flat dict of its fields."""
     content_type = response.headers.get("Content-Type", "")
     text = response.text
     if "json" in content_type or text.lstrip().startswith(("{", "[")):
@@ -20,7 +20,9 @@ def decode(response) -> dict:
         except ValueError as exc:
             raise MalformedResponse(f"Invalid JSON from the API: {exc}") from None
         if not isinstance(data, dict):
-            raise MalformedResponse("The API answered JSON that is not an object.")
+            raise MalformedResponse(
+                "The API responded with JSON that is not an object."
+            )
         return data
     return _decode_xml(text)
 
