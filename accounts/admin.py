@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import (
     sensitive_post_parameters,
@@ -78,8 +79,27 @@ class UserAdmin(BaseUserAdmin):
         return user.team_count
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """Keep at least one owner in a team that has members."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        owners = [data for data in kept if data.get("role") == Membership.Role.OWNER]
+        if kept and not owners:
+            raise forms.ValidationError(
+                "A team needs at least one owner. Make another member an owner "
+                "before removing or demoting this one."
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     fields = ["user", "role", "created_at"]
     readonly_fields = ["created_at"]
     extra = 1

@@ -293,3 +293,51 @@ def test_cancel_deletes_accepted_job_at_api(
     assert job.status == TechJob.Status.ABORTED
     assert client.status(answer.job_id).status == "aborted"
     assert UsageEntry.objects.filter(job=job, kind=UsageEntry.Kind.REFUND).exists()
+
+
+def _membership_data(team, roles):
+    """Bind the team's membership inline with each member's role from `roles`."""
+    memberships = list(team.memberships.order_by("pk"))
+    data = {
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": str(len(memberships)),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for index, membership in enumerate(memberships):
+        data[f"memberships-{index}-id"] = str(membership.pk)
+        data[f"memberships-{index}-team"] = str(team.pk)
+        data[f"memberships-{index}-user"] = str(membership.user_id)
+        data[f"memberships-{index}-role"] = roles.get(
+            membership.user.email, membership.role
+        )
+    return data
+
+
+def test_team_admin_keeps_an_owner(rf, people):
+    from django.contrib.admin.sites import site
+
+    from accounts.admin import MembershipInline
+    from accounts.models import Team
+
+    request = rf.post("/")
+    request.user = people.alice
+    inline = MembershipInline(Team, site)
+    formset_class = inline.get_formset(request, people.team)
+
+    demoted = formset_class(
+        _membership_data(people.team, {"alice@example.com": "member"}),
+        instance=people.team,
+        prefix="memberships",
+    )
+    handed_over = formset_class(
+        _membership_data(
+            people.team, {"alice@example.com": "member", "bob@example.com": "owner"}
+        ),
+        instance=people.team,
+        prefix="memberships",
+    )
+
+    assert not demoted.is_valid()
+    assert "at least one owner" in str(demoted.non_form_errors())
+    assert handed_over.is_valid(), handed_over.errors
