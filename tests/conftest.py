@@ -26,6 +26,28 @@ def simulator_url():
     process.stop()
 
 
+@pytest.fixture
+def own_simulator(settings):
+    """Start a simulator with its own options for one test and send API calls to it.
+
+    Call it with the simulator's options and a name for its log; it is
+    stopped when the test ends.
+    """
+    started = []
+
+    def start(*options, name):
+        process, url = start_simulator(
+            "--account", ":".join(TEST_ACCOUNT), *options, name=name
+        )
+        started.append(process)
+        settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = url
+        return url
+
+    yield start
+    for process in started:
+        process.stop()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(request, settings):
     """Hash passwords quickly, and send API calls to the session's simulator."""

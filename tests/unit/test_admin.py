@@ -15,7 +15,6 @@ from accounts.models import (
 from techjobs.insideview import InsideViewClient
 from techjobs.models import JobEvent, TechJob, UsageEntry
 from tests.factories import make_job
-from tests.support import start_simulator
 
 pytestmark = pytest.mark.django_db
 
@@ -257,28 +256,10 @@ def test_cancel_skips_finished_job(staff_client, people):
     assert b"Not cancelled" in response.content
 
 
-@pytest.fixture(scope="module")
-def slow_simulator():
-    """A simulator whose jobs stay accepted long enough to cancel them."""
-    process, url = start_simulator(
-        "--account",
-        "cancel-client:cancel-secret-1234",
-        "--accepted-seconds",
-        "60",
-        name="cancel-simulator",
-    )
-    yield url
-    process.stop()
-
-
-def test_cancel_deletes_accepted_job_at_api(
-    staff_client, people, settings, slow_simulator
-):
-    settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = slow_simulator
+def test_cancel_deletes_accepted_job_at_api(staff_client, people, own_simulator):
+    # Jobs stay accepted long enough to cancel them.
+    own_simulator("--accepted-seconds", "60", name="cancel-simulator")
     credential = people.credential
-    credential.client_id = "cancel-client"
-    credential.set_client_secret("cancel-secret-1234")
-    credential.save()
     client = InsideViewClient(credential)
     answer = client.submit(["736233", "781163", "724468"], "http://127.0.0.1:9/")
     job, _ = make_job(

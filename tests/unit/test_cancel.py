@@ -5,7 +5,6 @@ import pytest
 from techjobs.insideview import InsideViewClient
 from techjobs.models import TechJob, UsageEntry
 from tests.factories import make_job
-from tests.support import start_simulator
 
 pytestmark = pytest.mark.django_db
 
@@ -28,26 +27,19 @@ def test_queued_job_is_cancelled_and_refunded(client, people):
     assert b"Job cancelled. Its ids went back to the quota." in response.content
 
 
-def test_accepted_job_is_aborted_at_insideview(client, people, settings):
-    process, url = start_simulator(
-        "--account", "test-client:test-secret-4321", "--accepted-seconds", "60",
-        name="simulator-slow",
-    )  # fmt: skip
-    settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = url
-    try:
-        api_job = InsideViewClient(people.credential).submit(
-            ["736233"], "http://127.0.0.1:9/"
-        )
-        job, _ = make_job(
-            people.team, ["736233"], status=S.ACCEPTED, insideview_job_id=api_job.job_id
-        )
-        client.force_login(people.bob)
+def test_accepted_job_is_aborted_at_insideview(client, people, own_simulator):
+    own_simulator("--accepted-seconds", "60", name="simulator-slow")
+    api_job = InsideViewClient(people.credential).submit(
+        ["736233"], "http://127.0.0.1:9/"
+    )
+    job, _ = make_job(
+        people.team, ["736233"], status=S.ACCEPTED, insideview_job_id=api_job.job_id
+    )
+    client.force_login(people.bob)
 
-        client.post(f"/jobs/{job.code}/cancel/")
-        remote = InsideViewClient(people.credential).status(api_job.job_id)
-    finally:
-        process.stop()
+    client.post(f"/jobs/{job.code}/cancel/")
 
+    remote = InsideViewClient(people.credential).status(api_job.job_id)
     job.refresh_from_db()
     assert remote.status == "aborted"
     assert job.status == S.ABORTED

@@ -12,7 +12,7 @@ from django.utils import timezone
 from techjobs.insideview import ApiError, InsideViewClient
 from techjobs.insideview.client import PING_TIMEOUT
 from techjobs.insideview.formats import decode, parse_expiry
-from tests.support import start_simulator, wait_until
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -95,26 +95,16 @@ def test_invalid_id_is_rejected_with_error_number(people, simulator_url):
     assert caught.value.permanent
 
 
-def test_csv_results_shape_is_read_too(people, settings):
-    process, url = start_simulator(
-        "--account",
-        "test-client:test-secret-4321",
-        "--accepted-seconds",
-        "0",
-        "--processing-seconds",
-        "0.2",
-        "--results-shape",
-        "csv",
-        name="simulator-csv",
-    )
-    settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = url
-    try:
-        client = InsideViewClient(people.credential)
-        job_id = client.submit(["736233"], "http://127.0.0.1:9/h/").job_id
-        _wait_finished(client, job_id)
-        content = client.results(job_id)
-    finally:
-        process.stop()
+def test_csv_results_shape_is_read_too(people, own_simulator):
+    own_simulator(
+        "--accepted-seconds", "0", "--processing-seconds", "0.2",
+        "--results-shape", "csv", name="simulator-csv",
+    )  # fmt: skip
+    client = InsideViewClient(people.credential)
+    job_id = client.submit(["736233"], "http://127.0.0.1:9/h/").job_id
+    _wait_finished(client, job_id)
+
+    content = client.results(job_id)
 
     assert content.startswith(b"companyId,")
     assert b"736233" in content
@@ -232,30 +222,25 @@ def test_health_ping_uses_short_timeout(settings):
     assert session.timeouts == [PING_TIMEOUT]
 
 
-def test_busy_account_is_retried_not_rejected(people, settings):
-    process, url = start_simulator(
-        "--account", "test-client:test-secret-4321", "--accepted-seconds", "0",
-        "--processing-seconds", "30", "--max-waiting-jobs", "0", name="simulator-busy",
+def test_busy_account_is_retried_not_rejected(people, own_simulator):
+    own_simulator(
+        "--accepted-seconds", "0", "--processing-seconds", "30",
+        "--max-waiting-jobs", "0", name="simulator-busy",
     )  # fmt: skip
-    settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = url
     client = InsideViewClient(people.credential)
-    try:
-        for company_id in ("736233", "781163"):
-            job_id = client.submit([company_id], "http://127.0.0.1:9/h/").job_id
-            wait_until(
-                lambda j=job_id: client.status(j).status == "processing", timeout=10
-            )
-        with pytest.raises(ApiError) as caught:
-            client.submit(["724468"], "http://127.0.0.1:9/h/")
-    finally:
-        process.stop()
+    for company_id in ("736233", "781163"):
+        job_id = client.submit([company_id], "http://127.0.0.1:9/h/").job_id
+        wait_until(lambda j=job_id: client.status(j).status == "processing", timeout=10)
+
+    with pytest.raises(ApiError) as caught:
+        client.submit(["724468"], "http://127.0.0.1:9/h/")
 
     assert caught.value.status == 400
     assert not caught.value.permanent
     assert caught.value.retry_after == 60
 
 
-def test_expired_results_link_is_asked_for_again(people, settings):
+def test_expired_results_link_is_asked_for_again(people, own_simulator):
     class SlowFirstDownload(requests.Session):
         """Waits past the link's lifetime before its first file download."""
 
@@ -268,19 +253,15 @@ def test_expired_results_link_is_asked_for_again(people, settings):
                     time.sleep(1.5)
             return super().request(method, url, **kwargs)
 
-    process, url = start_simulator(
-        "--account", "test-client:test-secret-4321", "--accepted-seconds", "0",
-        "--processing-seconds", "0.2", "--results-url-lifetime", "1",
-        name="simulator-short-links",
+    own_simulator(
+        "--accepted-seconds", "0", "--processing-seconds", "0.2",
+        "--results-url-lifetime", "1", name="simulator-short-links",
     )  # fmt: skip
-    settings.INSIDEVIEW_API_URL = settings.INSIDEVIEW_AUTH_URL = url
-    try:
-        client = InsideViewClient(people.credential, session=SlowFirstDownload())
-        job_id = client.submit(["736233"], "http://127.0.0.1:9/h/").job_id
-        _wait_finished(client, job_id)
-        content = client.results(job_id)
-    finally:
-        process.stop()
+    client = InsideViewClient(people.credential, session=SlowFirstDownload())
+    job_id = client.submit(["736233"], "http://127.0.0.1:9/h/").job_id
+    _wait_finished(client, job_id)
+
+    content = client.results(job_id)
 
     assert content.startswith(b"companyId,")
     assert SlowFirstDownload.downloads == 2
