@@ -84,13 +84,15 @@ class MembershipFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        kept = [
+        remaining = [
             form.cleaned_data
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        owners = [data for data in kept if data.get("role") == Membership.Role.OWNER]
-        if kept and not owners:
+        owners = [
+            data for data in remaining if data.get("role") == Membership.Role.OWNER
+        ]
+        if remaining and not owners:
             raise forms.ValidationError(
                 "A team needs at least one owner. Make another member an owner "
                 "before removing or demoting this one."

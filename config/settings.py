@@ -114,9 +114,9 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 
-# Behind a proxy that ends TLS, the proxy's X-Forwarded-Proto tells Django the
-# request came over HTTPS. Only set this when the proxy overwrites that header,
-# or any client could claim HTTPS.
+# Behind a proxy that ends TLS, Django learns from the proxy's
+# X-Forwarded-Proto header that the request came over HTTPS. Only set this
+# when the proxy overwrites that header, or any client could claim HTTPS.
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -188,10 +188,10 @@ INSIDEVIEW_AUTH_URL = env_str("INSIDEVIEW_AUTH_URL", INSIDEVIEW_API_URL).rstrip(
 INSIDEVIEW_CONNECT_TIMEOUT = env_float("INSIDEVIEW_CONNECT_TIMEOUT", 5.0)
 INSIDEVIEW_READ_TIMEOUT = env_float("INSIDEVIEW_READ_TIMEOUT", 30.0)
 
-# Longest one submission attempt may run, in seconds: up to two token requests
-# and two submits (a 401 fetches a new token once), each bounded by the
-# timeouts above. An attempt is stopped after it, so a submission still not
-# confirmed after it was claimed can be sent again without running twice.
+# Maximum run time of one submission attempt, in seconds. An attempt makes up
+# to two token requests and two submits (a 401 fetches a new token once), each
+# bounded by the timeouts above. An attempt is stopped after this time, so a
+# submission still unconfirmed can then be sent again without running twice.
 JOB_SUBMIT_TIME_LIMIT = env_float(
     "JOB_SUBMIT_TIME_LIMIT",
     4 * (INSIDEVIEW_CONNECT_TIMEOUT + INSIDEVIEW_READ_TIMEOUT) + 10,

@@ -75,7 +75,7 @@ start_postgres() {
     fi
     if ! as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         log "Starting PostgreSQL on 127.0.0.1:$PGPORT"
-        # fsync is off because this cluster holds demo and test data only.
+        # fsync is off because this cluster contains demo and test data only.
         as_pg "$bin/pg_ctl" -D "$data" -l "$data/../postgres.log" -w -t 60 start \
             -o "-p $PGPORT -k $(readlink -f "$VAR/pg")/run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
         STARTED_PG=1

@@ -277,15 +277,16 @@ def _add_faults_options(group):
         action="append",
         metavar="STATUS=RATE[,STATUS=RATE...]",
         help=(
-            "answer this share (0 to 1) of API and token calls with this HTTP status "
-            "instead, e.g. 429=0.1,500=0.05. 429 answers carry Retry-After. Repeatable"
+            "respond to this share (0 to 1) of API and token calls with this HTTP "
+            "status instead, e.g. 429=0.1,500=0.05. Injected 429 responses carry "
+            "Retry-After. Repeatable"
         ),
     )
     group.add_argument(
         "--retry-after",
         type=non_negative_float,
         metavar="SECONDS",
-        help="Retry-After of injected 429 answers, in seconds (default 1)",
+        help="Retry-After of injected 429 responses, in seconds (default 1)",
     )
     group.add_argument(
         "--token-expiry",

@@ -22,7 +22,7 @@ class Faults:
     """Faults to inject. The defaults inject none.
 
     Rates are probabilities from 0 to 1. `error_rates` pairs an HTTP status with
-    the share of API calls answered with it.
+    the share of API calls that get it as their response.
     """
 
     latency_seconds: tuple[float, float] = (0.0, 0.0)

@@ -101,7 +101,7 @@ class Scheduler:
             else:
                 self._send(change, delivery)
         # Deliveries held back at an earlier status go out after this one's, so
-        # the receiver sees the two statuses in the wrong order.
+        # the receiver gets the two statuses in the wrong order.
         for earlier, delivery in held_before:
             self._send(earlier, delivery)
 

@@ -64,7 +64,7 @@ class Account:
     consumed: dict = field(default_factory=dict)
     # ("YYYY-MM-DD", API name) -> transactions debited that day
     usage: dict = field(default_factory=dict)
-    # The most jobs the account had accepted or processing at one time
+    # Maximum number of the account's jobs accepted or processing at one time
     peak_active_jobs: int = 0
 
     def credits_left(self, moment):

@@ -94,8 +94,8 @@ def settle(job: TechJob, kind: str) -> bool:
     assert kind in (Kind.CONSUME, Kind.REFUND)
     with transaction.atomic():
         # Locking the reservation makes a consume racing a refund for the
-        # same job wait, so the second one sees the first and does nothing;
-        # the unique constraint only stops two of the same kind.
+        # same job wait, so the second one finds the first and does nothing.
+        # The unique constraint alone only stops two of the same kind.
         reservation = (
             UsageEntry.objects.select_for_update()
             .filter(job=job, kind=Kind.RESERVE)

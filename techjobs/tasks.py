@@ -76,10 +76,10 @@ def dispatch_team(self, team_id: int) -> None:
     time_limit=settings.JOB_SUBMIT_TIME_LIMIT,
 )
 def submit_job(self, job_id: int) -> None:
-    # Two attempts at once would create two InsideView jobs, so each holds a
-    # lock and re-reads the job under it; the loser leaves the job alone. The
-    # lock expires 2 s after the attempt's hard time limit, so a worker killed
-    # mid-attempt holds up the job no longer than that.
+    # Two attempts at once would create two InsideView jobs, so each takes a
+    # lock and re-reads the job under it. An attempt that finds the lock taken
+    # leaves the job alone. The lock expires 2 s after the attempt's hard time
+    # limit, so a worker killed mid-attempt delays the job no longer than that.
     lock = _redis().lock(
         f"techjobs:submit:{job_id}", timeout=settings.JOB_SUBMIT_TIME_LIMIT + 2
     )

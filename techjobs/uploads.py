@@ -12,7 +12,7 @@ class CappedUploadHandler(FileUploadHandler):
     """Keep an uploaded file in memory up to one byte past MAX_UPLOAD_BYTES.
 
     The rest of an oversized file is counted, not stored, so the returned
-    file's `size` is the real size and the parser can say by how much it is
+    file's `size` is the real size and the message can report how far it is
     over the limit.
     """
 

@@ -2,7 +2,7 @@
 
 The URLs come from the URLconf, so a view added later is walked too. An
 outsider (olga, who owns another team) must get a 404 for any object of
-alice's team, and no page may show her that team's data; a viewer (vera)
+alice's team, and no page may show her that team's data. A viewer (vera)
 may read everything of her team but change nothing.
 """
 

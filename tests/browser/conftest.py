@@ -5,7 +5,8 @@ import tempfile
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread, and Django
-# refuses ORM calls from a thread with a running loop unless told otherwise.
+# rejects ORM calls from a thread with a running loop unless
+# DJANGO_ALLOW_ASYNC_UNSAFE is set.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
